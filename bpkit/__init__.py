@@ -1,0 +1,38 @@
+"""bpkit: the helper package every notebook of the backprop course imports.
+
+Submodules load on first use (``bpkit.plots`` pulls in matplotlib, ``bpkit.widgets``
+ipywidgets), so ``import bpkit`` stays fast.
+
+Modules: activations, losses, network, gradcheck, shapes, datasets, plots,
+widgets, testing.
+"""
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+__version__ = "0.1.0"
+
+_SUBMODULES = (
+    "activations",
+    "losses",
+    "network",
+    "gradcheck",
+    "shapes",
+    "datasets",
+    "plots",
+    "widgets",
+    "testing",
+)
+
+__all__ = list(_SUBMODULES)
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'bpkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_SUBMODULES))
