@@ -3,7 +3,7 @@
 Submodules load on first use (``bpkit.plots`` pulls in matplotlib, ``bpkit.widgets``
 ipywidgets), so ``import bpkit`` stays fast.
 
-Modules: activations, losses, network, gradcheck, shapes, datasets, plots,
+Modules: activations, descent, losses, network, gradcheck, shapes, datasets, plots,
 widgets, testing.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = (
     "activations",
+    "descent",
     "losses",
     "network",
     "gradcheck",

@@ -1,0 +1,1 @@
+"""The instructor's tool for the backprop course: release, collect, grade, feedback, export, report."""

@@ -1,0 +1,63 @@
+"""Reading notebooks and their nbgrader cells."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+SOLUTION_BEGIN = "### BEGIN SOLUTION"
+SOLUTION_END = "### END SOLUTION"
+
+
+def read(path: Path) -> NotebookNode:
+    """Read a notebook as nbformat 4."""
+    return nbformat.read(str(path), as_version=4)
+
+
+def nbgrader_meta(cell: NotebookNode) -> dict[str, Any]:
+    """The cell's nbgrader metadata, or {} for a plain cell."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(cell: NotebookNode) -> bool:
+    """An autograded test cell: graded, not a solution."""
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_solution_cell(cell: NotebookNode) -> bool:
+    """A cell the learner writes."""
+    return bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_locked(cell: NotebookNode) -> bool:
+    """A cell nbgrader restores from the source when grading (read-only or test)."""
+    meta = nbgrader_meta(cell)
+    return bool(meta.get("locked")) or is_test_cell(cell)
+
+
+def grade_id(cell: NotebookNode) -> str | None:
+    """The nbgrader grade_id, or None."""
+    return nbgrader_meta(cell).get("grade_id")
+
+
+def test_cells(nb: NotebookNode) -> list[NotebookNode]:
+    """The autograded test cells, in order."""
+    return [cell for cell in nb.cells if is_test_cell(cell)]
+
+
+def max_score(nb: NotebookNode) -> float:
+    """Total points of the notebook's test cells."""
+    return float(sum(nbgrader_meta(cell).get("points", 0) for cell in test_cells(nb)))
+
+
+def has_outputs(nb: NotebookNode) -> bool:
+    """True if any code cell carries outputs or an execution count."""
+    return any(
+        cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count") is not None)
+        for cell in nb.cells
+    )

@@ -1,0 +1,84 @@
+"""Grade course notebooks from tests: solutions, releases, and solutions with a mistake planted."""
+from __future__ import annotations
+
+import copy
+import importlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from autograder import notebooks as nbs
+from autograder.grading import NotebookResult, grade_notebook
+from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
+
+WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong answer: it replaces the whole source of one solution cell."""
+
+    name: str
+    code: str
+
+
+def solution_path(assignment: str) -> Path:
+    """The (single) instructor notebook of an assignment."""
+    (path,) = notebooks(assignment, SOLUTIONS)
+    return path
+
+
+def release_path(assignment: str) -> Path:
+    """The released student notebook of an assignment."""
+    return COURSE / assignment / solution_path(assignment).name
+
+
+@lru_cache(maxsize=None)
+def source(assignment: str) -> NotebookNode:
+    """The instructor notebook, read once."""
+    return nbs.read(solution_path(assignment))
+
+
+def test_id_for(solution_id: str) -> str:
+    """The grade_id of the test cell that grades a solution cell."""
+    return f"test_{solution_id}"
+
+
+def with_answers(assignment: str, answers: dict[str, str]) -> NotebookNode:
+    """The solution notebook with some solution cells' sources replaced."""
+    nb = copy.deepcopy(source(assignment))
+    found = set()
+    for cell in nb.cells:
+        gid = nbs.grade_id(cell)
+        if gid in answers:
+            cell.source = answers[gid]
+            found.add(gid)
+    missing = set(answers) - found
+    if missing:
+        raise KeyError(f"{assignment} has no solution cells {sorted(missing)}")
+    return nb
+
+
+def _grade(job: tuple[str, NotebookNode]) -> NotebookResult:
+    assignment, nb = job
+    result = grade_notebook(nb, source(assignment))
+    result.graded = None  # keep results small across processes
+    return result
+
+
+def grade_all(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
+    """Grade several notebooks in parallel, results in job order."""
+    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(_grade, jobs))
+
+
+def mistakes(assignment: str) -> dict[str, list[Mistake]]:
+    """The mistake catalogue of an assignment: tests/mistakes/nb<NN>.py, MISTAKES by solution grade_id."""
+    module = importlib.import_module(f"tests.mistakes.nb{assignment[:2]}")
+    return module.MISTAKES
+
+
+ALL = assignments(SOLUTIONS) if SOLUTIONS.exists() else []
