@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from traitlets.config import Config
@@ -10,10 +11,18 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder.paths import NBGRADER_CONFIG
 
 
+def _put_venv_on_path() -> None:
+    """nbgrader runs the ``alembic`` command by name; make sure this environment's is found."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
 def nbgrader_config(
     workspace: Path, release_dir: Path | None = None, db_url: str | None = None
 ) -> Config:
     """autograder/nbgrader_config.py, with the workspace (and optionally release dir, DB) overridden."""
+    _put_venv_on_path()
     previous = os.environ.get("BPCOURSE_WORKSPACE")
     os.environ["BPCOURSE_WORKSPACE"] = str(workspace)
     try:

@@ -1,0 +1,44 @@
+"""course/ is exactly what nbgrader generates from solutions/."""
+from __future__ import annotations
+
+import pytest
+
+from autograder import notebooks as nbs
+from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
+from autograder.release import find_leaks, generate, secret_lines
+
+pytestmark = pytest.mark.skipif(not assignments(SOLUTIONS), reason="no notebooks yet")
+
+
+def _essence(nb):
+    return [(c.cell_type, c.source, c.metadata.get("nbgrader")) for c in nb.cells]
+
+
+def test_committed_release_equals_a_fresh_generation(tmp_path):
+    generate(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == assignments(COURSE)
+    for name in assignments(SOLUTIONS):
+        fresh = notebooks(name, tmp_path)
+        committed = notebooks(name, COURSE)
+        assert [p.name for p in fresh] == [p.name for p in committed]
+        for new, old in zip(fresh, committed):
+            assert _essence(nbs.read(new)) == _essence(nbs.read(old)), f"{old} is stale: run `make release`"
+
+
+def test_release_has_stubs_where_solutions_were():
+    for name in assignments(SOLUTIONS):
+        for path in notebooks(name, COURSE):
+            for cell in nbs.read(path).cells:
+                if nbs.is_solution_cell(cell) and cell.cell_type == "code":
+                    assert "raise NotImplementedError()" in cell.source
+
+
+def test_leak_scan_finds_a_planted_solution_line(tmp_path):
+    name = assignments(SOLUTIONS)[0]
+    (source_path,) = notebooks(name, SOLUTIONS)
+    secret = sorted(secret_lines(nbs.read(source_path))["solution"])[0]
+    leaked = tmp_path / name
+    leaked.mkdir()
+    (leaked / "notes.py").write_text(f"# copied\n    {secret}\n")
+    leaks = find_leaks(tmp_path)
+    assert [(leak.kind, leak.line) for leak in leaks] == [("solution", secret)]
