@@ -197,10 +197,11 @@ def train(
     costs: list[float] = []
     size = batch_size or X.shape[1]
     for epoch in range(num_epochs):
-        for X_batch, Y_batch in minibatches(X, Y, size, rng):
-            AL, caches = model_forward(X_batch, params)
-            params = update_parameters(params, model_backward(AL, Y_batch, caches), learning_rate)
-        cost = cross_entropy_cost(model_forward(X, params)[0], Y)
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, in words
+            for X_batch, Y_batch in minibatches(X, Y, size, rng):
+                AL, caches = model_forward(X_batch, params)
+                params = update_parameters(params, model_backward(AL, Y_batch, caches), learning_rate)
+            cost = cross_entropy_cost(model_forward(X, params)[0], Y)
         if not np.isfinite(cost):
             raise TrainingDiverged(
                 f"the cost became {cost} at epoch {epoch}: learning rate {learning_rate} is too large"
