@@ -39,22 +39,96 @@ def cmd_check(args: argparse.Namespace) -> int:
     return check_notebook(Path(args.notebook), timeout=args.timeout)
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Grade every solution notebook and every untouched release, and print the scores."""
-    from autograder import notebooks as nbs
-    from autograder.grading import grade_notebook
+def _workspace(args: argparse.Namespace):
+    from autograder.workspace import Workspace
 
-    print(f"{'assignment':<24}{'solution':>12}{'release':>12}{'seconds':>10}")
-    for name in assignments(SOLUTIONS):
-        for path in sorted((SOLUTIONS / name).glob("*.ipynb")):
-            source = nbs.read(path)
-            solved = grade_notebook(source, source)
-            fresh = grade_notebook(COURSE / name / path.name, source)
-            print(
-                f"{name:<24}{solved.score:>6g} / {solved.max_score:<4g}{fresh.score:>6g} / {fresh.max_score:<4g}"
-                f"{solved.duration + fresh.duration:>10.1f}"
-            )
+    return Workspace(Path(args.workspace))
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    """Copy submissions into the workspace; report what could not be matched."""
+    from autograder.collect import collect
+
+    source = Path(args.source)
+    if not source.exists():
+        print(f"error: {source} does not exist; give a folder <student>/<assignment>/*.ipynb or a zip", file=sys.stderr)
+        return 2
+    try:
+        report = collect(source, _workspace(args))
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"collected {len(report.imported)} new or changed notebook(s), {len(report.unchanged)} unchanged, "
+          f"into {_workspace(args).submitted}")
+    for name, why in report.unmatched:
+        print(f"  not collected: {name}: {why}")
     return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Autograde everything collected, in parallel, and update the gradebook."""
+    from autograder.grade import grade
+
+    workspace = _workspace(args)
+    if not workspace.submissions():
+        print(f"error: nothing collected in {workspace.submitted}; run `bpcourse collect SOURCE` first", file=sys.stderr)
+        return 2
+    unknown = sorted(set(args.assignments) - set(assignments(SOLUTIONS)))
+    if unknown:
+        print(f"error: no such assignment: {', '.join(unknown)} (have: {', '.join(assignments(SOLUTIONS))})",
+              file=sys.stderr)
+        return 2
+    summary = grade(workspace, args.assignments or None, workers=args.workers, force=args.force,
+                    timeout=args.timeout, db_url=args.db)
+    print(_summary_text(summary))
+    return 0
+
+
+def _summary_text(summary) -> str:
+    from collections import Counter
+
+    statuses = Counter(r.status for r in summary.results)
+    timed_out = sum(any(c["status"] == "timed out" for c in r.cells) for r in summary.results)
+    return (
+        f"graded {summary.graded}, unchanged {summary.skipped}, not handed in {summary.missing} "
+        f"in {summary.seconds:.1f}s; statuses: {dict(statuses)}; with a timed-out cell: {timed_out}"
+    )
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """Write HTML feedback for every graded notebook."""
+    from autograder.feedback import write_feedback
+
+    paths = write_feedback(_workspace(args))
+    print(f"wrote {len(paths)} feedback file(s) under {_workspace(args).root / 'feedback'}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export grades.csv and grades_detailed.csv from the gradebook."""
+    from autograder.export import export_grades
+
+    workspace = _workspace(args)
+    grades, detailed = export_grades(args.db or workspace.db_url, workspace.root)
+    print(f"wrote {grades} and {detailed}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the instructor's grade report (PNG plots and one HTML page)."""
+    from autograder.report import write_report
+
+    workspace = _workspace(args)
+    page = write_report(workspace, workspace.root / "report")
+    print(f"wrote {page}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The whole pipeline on a generated sample class in a temporary workspace."""
+    from autograder.demo import run_demo
+
+    return run_demo(workers=args.workers, timeout=args.timeout)
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
@@ -85,7 +159,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=60, help="seconds a single cell may run (default: 60)")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("demo", help="grade the solutions and the untouched releases and print the scores")
+    def workspace_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--workspace", default=os.environ.get("BPCOURSE_WORKSPACE", str(REPO / "workspace")),
+                       help="grading workspace (default: $BPCOURSE_WORKSPACE or ./workspace)")
+        p.add_argument("--db", default=None,
+                       help="gradebook database URL for nbgrader (default: sqlite in the workspace), "
+                            "e.g. postgresql://user@host/course")
+
+    p = sub.add_parser("collect", help="import submissions from a folder <student>/<assignment>/*.ipynb or a zip")
+    p.add_argument("source", help="folder or zip file; the originals are never modified")
+    workspace_options(p)
+    p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("grade", help="autograde what was collected, in parallel; re-runs grade only what changed")
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="e.g. 01-neurons (default: all)")
+    p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="grade everything again, changed or not")
+    p.add_argument("--timeout", type=int, default=30, help="seconds a single cell may run (default: 30)")
+    workspace_options(p)
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("feedback", help="write HTML feedback per student and assignment")
+    workspace_options(p)
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("export", help="write grades.csv and grades_detailed.csv from the gradebook")
+    workspace_options(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help="write the grade report: score distributions, hardest exercises")
+    workspace_options(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("demo", help="run the whole pipeline on a generated sample class in a temporary workspace")
+    p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: number of cores)")
+    p.add_argument("--timeout", type=int, default=10, help="seconds a single cell may run (default: 10)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("lab", help=f"start JupyterLab on {COURSE.relative_to(REPO)}/")

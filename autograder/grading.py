@@ -9,10 +9,12 @@ cell really ran.
 from __future__ import annotations
 
 import copy
+import resource
 import subprocess
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,9 @@ from autograder import notebooks as nbs
 
 DEFAULT_TIMEOUT = 30
 """Seconds a single cell may run before it is interrupted."""
+
+MEMORY_LIMIT = 4 * 1024**3
+"""Bytes of address space a grading kernel may use: a runaway allocation fails inside it, not the machine."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
@@ -192,8 +197,17 @@ class _Client(NotebookClient):
         return await super()._async_handle_timeout(timeout, cell)
 
 
-def execute(nb: NotebookNode, timeout: int = DEFAULT_TIMEOUT) -> tuple[NotebookNode, set[int], int | None, str]:
-    """Run every cell in a fresh kernel in an empty temporary folder.
+def _limit_memory(limit: int) -> Callable[[], None]:
+    def apply() -> None:  # runs in the kernel process before it starts
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+def execute(
+    nb: NotebookNode, timeout: int = DEFAULT_TIMEOUT, memory_limit: int = MEMORY_LIMIT
+) -> tuple[NotebookNode, set[int], int | None, str]:
+    """Run every cell in a fresh kernel in an empty temporary folder, with limited memory.
 
     Returns (executed notebook, indices of interrupted cells, index of the cell
     during which the kernel died or None, error text).
@@ -208,7 +222,8 @@ def execute(nb: NotebookNode, timeout: int = DEFAULT_TIMEOUT) -> tuple[NotebookN
             resources={"metadata": {"path": cwd}},
         )
         try:
-            client.execute(stderr=subprocess.DEVNULL)  # the kernel process's own log, not the learner's output
+            # stderr: the kernel process's own log, not the learner's output
+            client.execute(stderr=subprocess.DEVNULL, preexec_fn=_limit_memory(memory_limit))
         except DeadKernelError as error:
             return nb, client.timed_out, client.current, f"the kernel died while running cell {client.current}: {error}"
     return nb, client.timed_out, None, ""

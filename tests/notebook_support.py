@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import copy
-import importlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,17 +10,10 @@ from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
 from autograder.grading import NotebookResult, grade_notebook
+from autograder.mistakes import Mistake, catalogue  # noqa: F401 - Mistake is used by tests/mistakes
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
 
 WORKERS = 2
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """A typical wrong answer: it replaces the whole source of one solution cell."""
-
-    name: str
-    code: str
 
 
 def solution_path(assignment: str) -> Path:
@@ -75,10 +66,6 @@ def grade_all(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
         return list(pool.map(_grade, jobs))
 
 
-def mistakes(assignment: str) -> dict[str, list[Mistake]]:
-    """The mistake catalogue of an assignment: tests/mistakes/nb<NN>.py, MISTAKES by solution grade_id."""
-    module = importlib.import_module(f"tests.mistakes.nb{assignment[:2]}")
-    return module.MISTAKES
-
+mistakes = catalogue
 
 ALL = assignments(SOLUTIONS) if SOLUTIONS.exists() else []

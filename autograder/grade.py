@@ -1,0 +1,175 @@
+"""``bpcourse grade``: autograde every collected submission in parallel, in one process tree.
+
+Each submission is executed in its own fresh kernel by a pool of worker
+processes (default: one per core); the main process alone writes results and
+the gradebook, so workers never share a database. A result is stored under a
+key made of the submission's bytes, the instructor notebook's bytes and the
+grading settings: re-running grades only what changed (unless ``force``), and a
+run killed at any point resumes where it stopped.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder import notebooks as nbs
+from autograder.grading import DEFAULT_TIMEOUT, NotebookResult, grade_notebook
+from autograder.paths import SOLUTIONS, assignments, notebooks
+from autograder.workspace import StoredResult, Workspace, atomic_write
+
+GRADER_VERSION = "1"
+"""Bump when grading semantics change, so stored results are graded again."""
+
+
+@dataclass(frozen=True)
+class Job:
+    student: str
+    assignment: str
+    notebook: str
+    submission: Path | None  # None: nothing handed in
+    source: Path
+
+
+@dataclass
+class GradeSummary:
+    graded: int = 0
+    skipped: int = 0
+    missing: int = 0
+    seconds: float = 0.0
+    results: list[StoredResult] = field(default_factory=list)
+
+
+def job_key(job: Job, timeout: int) -> str:
+    """What a result depends on: submission bytes, instructor notebook bytes, grader version, timeout."""
+    digest = hashlib.sha256()
+    digest.update(job.submission.read_bytes() if job.submission else b"<missing>")
+    digest.update(job.source.read_bytes())
+    digest.update(f"{GRADER_VERSION}:{timeout}".encode())
+    return digest.hexdigest()
+
+
+def plan(workspace: Workspace, names: list[str], source_dir: Path = SOLUTIONS) -> list[Job]:
+    """One job per student, assignment and notebook; a notebook not handed in is a job too."""
+    jobs = []
+    for student in workspace.students():
+        for name in names:
+            for source in notebooks(name, source_dir):
+                path = workspace.submission(student, name, source.name)
+                jobs.append(Job(student, name, source.name, path if path.is_file() else None, source))
+    return jobs
+
+
+def missing_result(job: Job) -> NotebookResult:
+    """A zero for every test cell of a notebook nobody handed in."""
+    from autograder.grading import CellResult
+
+    cells = [
+        CellResult(nbs.grade_id(c), 0.0, float(nbs.nbgrader_meta(c).get("points", 0)), "not run",
+                   "no notebook was handed in")
+        for c in nbs.test_cells(nbs.read(job.source))
+    ]
+    return NotebookResult(job.notebook, cells, "missing", f"{job.notebook} was not handed in")
+
+
+def _run(job: Job, timeout: int, autograded: Path) -> NotebookResult:
+    """Worker: grade one submission and write its executed notebook. A failure of the grader itself
+    (not of the submission) becomes a zero with the reason, so the rest of the class is still graded."""
+    try:
+        result = grade_notebook(job.submission, nbs.read(job.source), timeout=timeout, name=job.notebook)
+    except Exception as error:  # noqa: BLE001 - reported in the result, never raised
+        result = missing_result(job)
+        result.status, result.error = "error", f"the grader could not run this notebook: {error!r}"
+        for cell in result.cells:
+            cell.message = "not graded: the grader could not run this notebook"
+        return result
+    if result.graded is not None:
+        atomic_write(autograded, nbformat.writes(result.graded).encode())
+        result.graded = None
+    return result
+
+
+class Progress:
+    """One status line on stderr: a bar, counts and an ETA."""
+
+    def __init__(self, total: int, workers: int, stream=sys.stderr) -> None:
+        self.total, self.workers, self.stream = total, workers, stream
+        self.done = 0
+        self.start = time.perf_counter()
+        self.live = stream.isatty()
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        elapsed = time.perf_counter() - self.start
+        eta = elapsed / self.done * (self.total - self.done)
+        width = 30
+        filled = int(width * self.done / max(self.total, 1))
+        line = (
+            f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} graded"
+            f"  {elapsed:5.1f}s elapsed, ETA {eta:4.0f}s  {label}"
+        )
+        if self.live:
+            self.stream.write("\r" + line[:120].ljust(120))
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def grade(
+    workspace: Workspace,
+    names: list[str] | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    timeout: int = DEFAULT_TIMEOUT,
+    db_url: str | None = None,
+    progress: bool = True,
+) -> GradeSummary:
+    """Grade what changed since the last run (everything with ``force``) and update the gradebook."""
+    from autograder import gradebook
+    from nbgrader import utils as _nbgrader_utils  # noqa: F401 - import once here; forked workers inherit it
+
+    start = time.perf_counter()
+    names = names or assignments(SOLUTIONS)
+    summary = GradeSummary()
+    todo: list[tuple[Job, str]] = []
+    for job in plan(workspace, names):
+        key = job_key(job, timeout)
+        stored = workspace.load_result(job.student, job.assignment, job.notebook)
+        if stored is not None and stored.key == key and not force:
+            summary.skipped += 1
+            continue
+        if job.submission is None:
+            workspace.save_result(StoredResult.from_result(job.student, job.assignment, key, missing_result(job)))
+            summary.missing += 1
+            continue
+        todo.append((job, key))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    bar = Progress(len(todo), workers) if progress and todo else None
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(_run, job, timeout, workspace.autograded(job.student, job.assignment, job.notebook)): (job, key)
+            for job, key in todo
+        }
+        for future in as_completed(futures):
+            job, key = futures[future]
+            result = future.result()
+            workspace.save_result(StoredResult.from_result(job.student, job.assignment, key, result))
+            summary.graded += 1
+            if bar:
+                bar.step(f"{job.student}/{job.assignment}: {result.score:g}/{result.max_score:g}")
+    summary.results = [r for r in workspace.results() if r.assignment in names]
+    url = db_url or workspace.db_url
+    gradebook.ensure_assignments(url, workspace.root, names)
+    gradebook.record(url, summary.results)
+    summary.seconds = time.perf_counter() - start
+    return summary

@@ -1,0 +1,69 @@
+"""Keep nbgrader's gradebook in step with the stored grading results.
+
+The gradebook is nbgrader's own (SQLite in the workspace by default, or any
+database URL nbgrader accepts). Assignments and their grade cells are created by
+nbgrader's ``generate_assignment``; each submission's scores are written in a
+single transaction, so a killed run never leaves a submission half-graded.
+"""
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from autograder.config import nbgrader_config
+from autograder.workspace import StoredResult
+
+
+def ensure_assignments(db_url: str, workspace_root: Path, names: Iterable[str]) -> None:
+    """Create every assignment (notebooks, grade cells, source cells) the gradebook lacks."""
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.apps import NbGraderAPI
+
+    with Gradebook(db_url) as gb:
+        missing = []
+        for name in names:
+            try:
+                gb.find_assignment(name)
+            except MissingEntry:
+                missing.append(name)
+    if not missing:
+        return
+    with tempfile.TemporaryDirectory(prefix="bpcourse-gradebook-") as release:
+        api = NbGraderAPI(config=nbgrader_config(workspace_root, release_dir=Path(release), db_url=db_url))
+        for name in missing:
+            result = api.generate_assignment(name, force=True, create=True)
+            if not result["success"]:
+                raise RuntimeError(f"nbgrader could not add {name} to the gradebook:\n{result.get('log', '')}")
+
+
+def record(db_url: str, results: Iterable[StoredResult]) -> int:
+    """Write every result's cell scores as nbgrader auto scores; returns how many submissions were written."""
+    from nbgrader.api import Comment, Grade, Gradebook, MissingEntry, SubmittedAssignment, SubmittedNotebook
+
+    count = 0
+    with Gradebook(db_url) as gb:
+        for stored in results:
+            gb.update_or_create_student(stored.student)
+            scores = {cell["grade_id"]: cell["points"] for cell in stored.cells}
+            try:
+                submission = gb.find_submission(stored.assignment, stored.student)
+            except MissingEntry:
+                submission = SubmittedAssignment(
+                    assignment=gb.find_assignment(stored.assignment), student=gb.find_student(stored.student)
+                )
+                for notebook in submission.assignment.notebooks:
+                    nb = SubmittedNotebook(notebook=notebook, assignment=submission)
+                    for cell in notebook.grade_cells:
+                        Grade(cell_id=cell.id, notebook=nb)
+                    for cell in notebook.solution_cells:
+                        Comment(cell_id=cell.id, notebook=nb)  # as nbgrader's add_submission does
+                gb.db.add(submission)
+            for nb in submission.notebooks:
+                if nb.name != Path(stored.notebook).stem:
+                    continue
+                for grade in nb.grades:
+                    grade.auto_score = float(scores.get(grade.name, 0.0))
+            gb.db.commit()  # one transaction per submission
+            count += 1
+    return count

@@ -1,0 +1,175 @@
+"""A generated sample class: typical and hostile submissions, each with its expected score.
+
+Every student is made in code from the instructor notebooks and the release, so
+the class follows the course as it changes. ``expected`` holds the score each
+student must get per assignment; the tests and ``bpcourse demo`` check it.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from autograder import notebooks as nbs
+from autograder.mistakes import catalogue
+from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
+
+INFINITE_LOOP = "\nwhile True:  # a forgotten experiment that never ends\n    pass\n"
+KERNEL_EXIT = "\nimport os\nos._exit(1)\n"
+MEMORY_HOG = "    _hog = __import__('numpy').ones(int(2e10), dtype='uint8')  # 20 GB\n"
+MONKEYPATCH = """
+import builtins
+import numpy as np
+import bpkit.testing
+np.allclose = lambda *args, **kwargs: True
+np.isclose = lambda a, b, *args, **kwargs: np.ones(np.shape(a), dtype=bool)
+np.testing.assert_allclose = lambda *args, **kwargs: None
+bpkit.testing.check_array = lambda *args, **kwargs: None
+bpkit.testing.check_scalar = lambda *args, **kwargs: None
+builtins.AssertionError = type("Harmless", (Exception,), {})
+"""
+
+
+@dataclass
+class SampleStudent:
+    """One student's files (relative path -> bytes) and expected score per assignment."""
+
+    student: str
+    description: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    expected: dict[str, float] = field(default_factory=dict)
+
+
+def answer(source_cell: NotebookNode) -> str:
+    """The instructor's answer as a student would hand it in: the solution without nbgrader markers."""
+    keep = [
+        line for line in source_cell.source.splitlines()
+        if line.strip() not in (nbs.SOLUTION_BEGIN, nbs.SOLUTION_END)
+    ]
+    return "\n".join(keep)
+
+
+class Assignment:
+    """One notebook of the course, as the generator sees it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        (source_path,) = notebooks(name, SOLUTIONS)
+        self.notebook = source_path.name
+        self.source = nbs.read(source_path)
+        self.release = nbs.read(COURSE / name / self.notebook)
+        self.solutions = {nbs.grade_id(c): c for c in self.source.cells if nbs.is_solution_cell(c)}
+        self.order = list(self.solutions)
+        self.points = {
+            nbs.grade_id(c).removeprefix("test_"): float(nbs.nbgrader_meta(c).get("points", 0))
+            for c in nbs.test_cells(self.source)
+        }
+        self.max = sum(self.points.values())
+
+    def path(self, name: str | None = None) -> str:
+        return f"{self.name}/{name or self.notebook}"
+
+    def submit(self, answers: dict[str, str], edit: Callable[[NotebookNode], None] | None = None) -> bytes:
+        """The release with some solution cells answered (and optionally otherwise edited), as file bytes."""
+        nb = copy.deepcopy(self.release)
+        for cell in nb.cells:
+            if nbs.grade_id(cell) in answers:
+                cell.source = answers[nbs.grade_id(cell)]
+        if edit:
+            edit(nb)
+        return nbformat.writes(nb).encode()
+
+    def solved(self, only: list[str] | None = None, **replace: str) -> dict[str, str]:
+        """Correct answers for ``only`` (default: every exercise), with some replaced."""
+        answers = {gid: answer(self.solutions[gid]) for gid in (only if only is not None else self.order)}
+        answers.update(replace)
+        return answers
+
+    def score_without(self, *exercises: str) -> float:
+        return self.max - sum(self.points[e] for e in exercises)
+
+
+def _blank_tests(nb: NotebookNode) -> None:
+    for cell in nb.cells:
+        if nbs.is_test_cell(cell):
+            cell.source = "pass  # the tests were in the way"
+
+
+def _delete_tests(nb: NotebookNode) -> None:
+    nb.cells = [cell for cell in nb.cells if not nbs.is_test_cell(cell)]
+
+
+def build(names: list[str] | None = None) -> list[SampleStudent]:
+    """The sample class: at least 12 students, every one with an expected score per assignment."""
+    course = [Assignment(name) for name in (names or assignments(SOLUTIONS))]
+    first, second, fourth = course[0], course[min(1, len(course) - 1)], course[min(3, len(course) - 1)]
+    students: list[SampleStudent] = []
+
+    def student(sid: str, description: str, special: dict[str, Callable[[Assignment], tuple[str, bytes, float]]]):
+        s = SampleStudent(sid, description)
+        for a in course:
+            path, data, expected = special[a.name](a) if a.name in special else (a.path(), a.submit(a.solved()), a.max)
+            s.files[path] = data
+            s.expected[a.name] = expected
+        students.append(s)
+
+    def everywhere(make: Callable[[Assignment], tuple[str, bytes, float]]):
+        return {a.name: make for a in course}
+
+    def last(a: Assignment) -> str:
+        return a.order[-1]
+
+    student("s01-complete", "every exercise right", {})
+    student("s02-untouched", "handed in the release as it was",
+            everywhere(lambda a: (a.path(), a.submit({}), 0.0)))
+    student("s03-half", "the first half of each notebook's exercises",
+            everywhere(lambda a: (a.path(), a.submit(a.solved(a.order[: (len(a.order) + 1) // 2])),
+                                  a.max - sum(a.points[e] for e in a.order[(len(a.order) + 1) // 2:]))))
+    for index, sid in ((0, "s04-mistakes"), (1, "s05-other-mistakes")):
+        student(sid, f"typical mistake no. {index + 1} in each notebook's last exercise",
+                everywhere(lambda a, i=index: (a.path(), a.submit(a.solved(**{last(a): catalogue(a.name)[last(a)][i].code})),
+                                               a.score_without(last(a)))))
+    student("s06-infinite-loop", f"a loop that never ends after the last answer of {first.name}",
+            {first.name: lambda a: (a.path(), a.submit(a.solved(**{last(a): answer(a.solutions[last(a)]) + INFINITE_LOOP})),
+                                    a.score_without(last(a)))})
+    student("s07-kernel-exit", f"os._exit after the last answer of {second.name}",
+            {second.name: lambda a: (a.path(), a.submit(a.solved(**{last(a): answer(a.solutions[last(a)]) + KERNEL_EXIT})),
+                                     a.score_without(last(a)))})
+    student("s08-edited-tests", "no answers; blanked the test cells in one notebook and deleted them in another",
+            {**everywhere(lambda a: (a.path(), a.submit({}), 0.0)),
+             first.name: lambda a: (a.path(), a.submit({}, _blank_tests), 0.0),
+             second.name: lambda a: (a.path(), a.submit({}, _delete_tests), 0.0)})
+    student("s09-corrupt-json", f"{first.name} is not valid JSON",
+            {first.name: lambda a: (a.path(), a.submit(a.solved())[:500], 0.0)})
+    student("s10-wrong-name", f"{first.name} handed in under another file name",
+            {first.name: lambda a: (a.path(f"{Path(a.notebook).stem}-final.ipynb"), a.submit(a.solved()), 0.0)})
+    student("s11-memory-hog", f"the last answer of {fourth.name} allocates 20 GB",
+            {fourth.name: lambda a: (a.path(), a.submit(a.solved(**{last(a): _inject_first_line(answer(a.solutions[last(a)]), MEMORY_HOG)})),
+                                     a.score_without(last(a)))})
+    student("s12-monkeypatch", f"no answers in {first.name}, but numpy, bpkit.testing and AssertionError patched",
+            {first.name: lambda a: (a.path(), a.submit({a.order[0]: MONKEYPATCH}), 0.0)})
+    student("s13-late-start", "only the first notebook done",
+            {**everywhere(lambda a: (a.path(), a.submit({}), 0.0)), first.name: lambda a: (a.path(), a.submit(a.solved()), a.max)})
+    return students
+
+
+def _inject_first_line(code: str, line: str) -> str:
+    """Put ``line`` as the first statement of the first function defined in ``code``."""
+    lines = code.splitlines(keepends=True)
+    for index, text in enumerate(lines):
+        if text.startswith("def ") and text.rstrip().endswith(":"):
+            return "".join(lines[: index + 1] + [line] + lines[index + 1 :])
+    raise ValueError("the answer defines no top-level function")
+
+
+def write(students: list[SampleStudent], folder: Path) -> None:
+    """Write the class as ``<folder>/<student>/<assignment>/<notebook>.ipynb``."""
+    for s in students:
+        for relative, data in s.files.items():
+            path = folder / s.student / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)

@@ -1,0 +1,114 @@
+"""The whole grading pipeline on the generated sample class: every expected score, nothing written twice."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import zipfile
+
+import pytest
+
+from autograder import sample_class
+from autograder.collect import collect
+from autograder.export import export_grades
+from autograder.grade import grade
+from autograder.paths import SOLUTIONS, assignments
+from autograder.workspace import Workspace
+
+pytestmark = pytest.mark.skipif(len(assignments(SOLUTIONS)) < 4, reason="the sample class needs the notebooks")
+
+TIMEOUT = 10
+
+
+def digests(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    students = sample_class.build()
+    incoming = root / "incoming"
+    sample_class.write(students, incoming)
+    before = digests(incoming)
+    workspace = Workspace(root / "workspace")
+    report = collect(incoming, workspace)
+    first = grade(workspace, timeout=TIMEOUT, progress=False)
+    return students, workspace, incoming, before, report, first
+
+
+def test_the_class_has_at_least_twelve_students(graded_class):
+    students = graded_class[0]
+    assert len(students) >= 12
+    assert len({s.student for s in students}) == len(students)
+
+
+def test_every_student_gets_the_expected_score(graded_class):
+    students, workspace = graded_class[0], graded_class[1]
+    got = {}
+    for r in workspace.results():
+        got.setdefault(r.student, {})[r.assignment] = r.score
+    wrong = {
+        s.student: {a: (got.get(s.student, {}).get(a), e) for a, e in s.expected.items()
+                    if got.get(s.student, {}).get(a) != e}
+        for s in students
+    }
+    assert not {k: v for k, v in wrong.items() if v}, "(got, expected)"
+
+
+def test_hostile_submissions_are_explained(graded_class):
+    workspace = graded_class[1]
+    by = {(r.student, r.assignment): r for r in workspace.results()}
+    first, second = assignments(SOLUTIONS)[:2]
+    assert by[("s09-corrupt-json", first)].status == "invalid"
+    assert by[("s10-wrong-name", first)].status == "missing"
+    assert by[("s07-kernel-exit", second)].status == "kernel died"
+    assert any(c["status"] == "timed out" for c in by[("s06-infinite-loop", first)].cells)
+    assert any("MemoryError" in c["message"] for c in by[("s11-memory-hog", assignments(SOLUTIONS)[3])].cells)
+
+
+def test_wrong_file_name_is_reported_by_collect(graded_class):
+    report = graded_class[4]
+    first = assignments(SOLUTIONS)[0]
+    (notebook,) = (SOLUTIONS / first).glob("*.ipynb")
+    assert [name for name, _ in report.unmatched] == [f"s10-wrong-name/{first}/{notebook.stem}-final.ipynb"]
+
+
+def test_submitted_files_are_untouched(graded_class):
+    incoming, before = graded_class[2], graded_class[3]
+    assert digests(incoming) == before
+
+
+def test_second_grade_run_changes_nothing(graded_class):
+    workspace, first = graded_class[1], graded_class[5]
+    scores = {(r.student, r.assignment): (r.score, r.key) for r in workspace.results()}
+    again = grade(workspace, timeout=TIMEOUT, progress=False)
+    assert again.graded == 0 and again.skipped == len(scores)
+    assert {(r.student, r.assignment): (r.score, r.key) for r in workspace.results()} == scores
+    assert first.graded + first.missing == len(scores)
+
+
+def test_gradebook_and_export_agree_with_results(graded_class, tmp_path):
+    workspace = graded_class[1]
+    grades_csv, _ = export_grades(workspace.db_url, tmp_path)
+    rows = {row["student"]: row for row in csv.DictReader(grades_csv.open())}
+    for r in workspace.results():
+        assert float(rows[r.student][r.assignment]) == pytest.approx(r.score)
+
+
+def test_collect_from_an_lms_zip_is_idempotent(tmp_path):
+    name = assignments(SOLUTIONS)[0]
+    (notebook,) = (SOLUTIONS / name).glob("*.ipynb")
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(f"s1_12345_{notebook.name}", notebook.read_bytes())
+        z.writestr("s2_notes.txt", b"hi")
+        z.writestr("s3_12345_unknown.ipynb", b"{}")
+    before = hashlib.sha256(archive.read_bytes()).hexdigest()
+    workspace = Workspace(tmp_path / "ws")
+    first = collect(archive, workspace)
+    assert first.imported == [f"s1/{name}/{notebook.name}"]
+    assert [n for n, _ in first.unmatched] == ["s2_notes.txt", "s3_12345_unknown.ipynb"]
+    second = collect(archive, workspace)
+    assert second.imported == [] and second.unchanged == first.imported
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == before
