@@ -8,16 +8,20 @@ cell really ran.
 """
 from __future__ import annotations
 
+import ast
 import copy
+import json
 import resource
 import subprocess
 import re
+import secrets
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
@@ -118,11 +122,100 @@ def merge_submission(submission: NotebookNode, source: NotebookNode) -> Notebook
     return merged
 
 
+INJECTED = "bpcourse-injected"
+
+
+def _answer_names(source: NotebookNode) -> list[str]:
+    """Names the learner's answer cells define at top level: the guard must never touch them."""
+    names: set[str] = set()
+    for cell in source.cells:
+        if not nbs.is_solution_cell(cell) or cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return sorted(names)
+
+
+def _injected(source: str) -> NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata[INJECTED] = True
+    return cell
+
+
+def instrument(nb: NotebookNode, source: NotebookNode) -> tuple[NotebookNode, str]:
+    """Add the guard (autograder.guard) under a random name; returns the notebook and the run's token."""
+    token = secrets.token_hex(8)
+    guard = f"_bpcourse_{token}"
+    exercises = _answer_names(source)
+    out = copy.deepcopy(nb)
+    cells = [_injected(f"import autograder.guard as {guard}\n{guard}.snapshot()")]
+    for cell in out.cells:
+        if nbs.is_test_cell(cell):
+            gid = nbs.grade_id(cell)
+            cell.source = f"{guard}.restore(globals())\n{cell.source}\n{guard}.completed({gid!r}, {token!r})"
+        elif cell.cell_type == "code" and nbs.is_locked(cell):
+            cell.source = f"{guard}.before(globals())\n{cell.source}\n{guard}.remember(globals(), {exercises!r})"
+        cells.append(cell)
+    out.cells = cells
+    return out, token
+
+
+def _is_marker(line: str, token: str) -> bool:
+    from autograder.guard import marker
+
+    return line.startswith(marker("", token))
+
+
+def completed(cell: NotebookNode, token: str) -> bool:
+    """True if the test cell printed this run's completion marker."""
+    from autograder.guard import marker
+
+    wanted = marker(nbs.grade_id(cell), token)
+    return any(
+        wanted in output.get("text", "").splitlines()
+        for output in cell.get("outputs", [])
+        if output.output_type == "stream"
+    )
+
+
+def uninstrument(executed: NotebookNode, original: NotebookNode, token: str) -> NotebookNode:
+    """The executed notebook as the learner wrote it: injected cells, lines and markers gone."""
+    out = copy.deepcopy(executed)
+    out.cells = [cell for cell in out.cells if not cell.metadata.get(INJECTED)]
+    for cell, before in zip(out.cells, original.cells):
+        cell.source = before.source
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                output.text = "".join(
+                    line for line in output.text.splitlines(keepends=True) if not _is_marker(line, token)
+                )
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if o.output_type != "stream" or o.text]
+    return out
+
+
 def _hidden_line(source: str) -> int | None:
     for number, line in enumerate(source.splitlines(), start=1):
         if line.strip().startswith(nbs.HIDDEN_BEGIN):
             return number
     return None
+
+
+_WARNING = re.compile(r"(\w+(?:Warning|Error)): (.*)")
+
+
+def _stderr_summary(text: str) -> str:
+    """The warning's category and message, never the source line Python prints under it (a hidden test's)."""
+    found = _WARNING.search(text)
+    return f"{found.group(1)}: {found.group(2)}"[:300] if found else "output on stderr"
 
 
 def _failure(cell: NotebookNode) -> tuple[str, bool]:
@@ -135,26 +228,35 @@ def _failure(cell: NotebookNode) -> tuple[str, bool]:
             hidden = bool(lines and boundary and lines[0] > boundary)
             return message, hidden
         if output.output_type == "stream" and output.name == "stderr":
-            return f"the test cell wrote to stderr (a warning counts as a failure): {output.text.strip()[:500]}", False
+            return f"the test cell wrote to stderr, which counts as a failure: {_stderr_summary(output.text)}", False
     return "failed", False
 
 
 def score_cells(
-    executed: NotebookNode, timed_out: set[int], stopped_at: int | None, timeout: int = DEFAULT_TIMEOUT
+    executed: NotebookNode,
+    timed_out: set[int],
+    stopped_at: int | None,
+    timeout: int = DEFAULT_TIMEOUT,
+    token: str | None = None,
 ) -> list[CellResult]:
     """One CellResult per test cell of an executed notebook.
 
     Policy: a cell interrupted for running longer than ``timeout`` seconds makes
     the next test cell score 0 as "timed out", even if the function it defined
     before hanging is correct: grading must finish, and hanging code is a bug.
+    With a guard ``token``, a test cell only passes if it printed the token's
+    completion marker, i.e. really ran to its last line.
     """
     from nbgrader.utils import determine_grade  # slow import, once per process
 
     results = []
     hung: int | None = None
+    position = 0  # cell number as the learner sees it (injected cells not counted)
     for index, cell in enumerate(executed.cells):
+        if not cell.metadata.get(INJECTED):
+            position += 1
         if index in timed_out and hung is None:
-            hung = index
+            hung = position
         if not nbs.is_test_cell(cell):
             continue
         gid = nbs.grade_id(cell)
@@ -162,7 +264,7 @@ def score_cells(
         if stopped_at is not None and index > stopped_at:
             results.append(CellResult(gid, 0.0, max_points, "not run", "the kernel died before this test ran"))
         elif hung is not None:
-            where = "this test cell" if hung == index else f"cell {hung + 1} (before this test)"
+            where = "this test cell" if hung == position else f"cell {hung} (before this test)"
             results.append(
                 CellResult(gid, 0.0, max_points, "timed out",
                            f"{where} ran longer than {timeout} s and was interrupted; remove the code that never ends")
@@ -172,7 +274,10 @@ def score_cells(
             results.append(CellResult(gid, 0.0, max_points, "not run", "this test cell did not run"))
         else:
             points, _ = determine_grade(cell)
-            if points is not None and points >= max_points:
+            if points is not None and points >= max_points and token and not completed(cell, token):
+                results.append(CellResult(gid, 0.0, max_points, "failed",
+                                          "this test cell did not run to its end (an error was hidden?)"))
+            elif points is not None and points >= max_points:
                 results.append(CellResult(gid, float(points), max_points, "passed"))
             else:
                 message, hidden = _failure(cell)
@@ -247,7 +352,9 @@ def grade_notebook(
         ]
         return NotebookResult(label, cells, "invalid", f"not a readable notebook: {error}", time.perf_counter() - start)
     merged = merge_submission(nb, source)
-    executed, timed_out, stopped_at, error = execute(merged, timeout)
+    instrumented, token = instrument(merged, source)
+    executed, timed_out, stopped_at, error = execute(instrumented, timeout)
     status = "kernel died" if stopped_at is not None else "graded"
-    cells = score_cells(executed, timed_out, stopped_at, timeout)
-    return NotebookResult(label, cells, status, error, time.perf_counter() - start, executed)
+    cells = score_cells(executed, timed_out, stopped_at, timeout, token)
+    graded = uninstrument(executed, merged, token)
+    return NotebookResult(label, cells, status, error, time.perf_counter() - start, graded)

@@ -101,13 +101,21 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def _bins(max_score: float) -> np.ndarray:
+    """Histogram bin edges: one bar per point centred on it up to 30 points, else tenths of the maximum."""
+    if max_score <= 30:
+        return np.arange(-0.5, max_score + 1.0)
+    return np.linspace(0, max_score, 11)
+
+
 def histogram_png(stats: AssignmentStats) -> bytes:
-    """Histogram of the students' total scores on one assignment, in tenths of the maximum."""
+    """Histogram of the students' total scores on one assignment."""
     figure = Figure(figsize=(6, 3.2), layout="constrained")
     ax = figure.add_subplot()
-    top = stats.max_score or 1.0
-    ax.hist(stats.totals, bins=np.linspace(0, top, 11), color="#4c72b0", edgecolor="white")
-    ax.set_xlim(0, top)
+    bins = _bins(stats.max_score)
+    ax.hist(stats.totals, bins=bins, color="#4c72b0", edgecolor="white")
+    ax.set_xlim(bins[0], bins[-1])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(f"total score (out of {points(stats.max_score)})")
     ax.set_ylabel("students")

@@ -81,13 +81,19 @@ def model_forward(X: Array, params: Params) -> tuple[Array, list[LayerCache]]:
     return A, caches
 
 
-def linear_backward(dZ: Array, cache: LinearCache) -> tuple[Array, Array, Array]:
-    """Gradients of Z = W A_prev + b, averaged over the m examples (BP3, BP4)."""
+def linear_backward(
+    dZ: Array, cache: LinearCache, *, need_dA_prev: bool = True
+) -> tuple[Array | None, Array, Array]:
+    """Gradients of Z = W A_prev + b, averaged over the m examples (BP3, BP4).
+
+    ``need_dA_prev=False`` skips W^T dZ (returning None in its place): the first
+    layer's input is the data, whose gradient nobody needs.
+    """
     A_prev, W, _ = cache
     m = A_prev.shape[1]
     dW = (dZ @ A_prev.T) / m
-    db = np.sum(dZ, axis=1, keepdims=True) / m
-    dA_prev = W.T @ dZ
+    db = dZ.sum(axis=1, keepdims=True) / m
+    dA_prev = W.T @ dZ if need_dA_prev else None
     return dA_prev, dW, db
 
 
@@ -99,12 +105,12 @@ def sigmoid_backward(dA: Array, Z: Array) -> Array:
 
 def relu_backward(dA: Array, Z: Array) -> Array:
     """dZ = dA where Z > 0, else 0."""
-    return np.where(Z > 0, dA, 0.0)
+    return dA * (Z > 0)
 
 
 def linear_activation_backward(
-    dA: Array, cache: LayerCache, activation: str
-) -> tuple[Array, Array, Array]:
+    dA: Array, cache: LayerCache, activation: str, *, need_dA_prev: bool = True
+) -> tuple[Array | None, Array, Array]:
     """Backward through g then through the linear step: returns (dA_prev, dW, db)."""
     linear_cache, Z = cache
     if activation == "sigmoid":
@@ -113,7 +119,7 @@ def linear_activation_backward(
         dZ = relu_backward(dA, Z)
     else:
         raise ValueError(f"unknown activation {activation!r}: use 'sigmoid' or 'relu'")
-    return linear_backward(dZ, linear_cache)
+    return linear_backward(dZ, linear_cache, need_dA_prev=need_dA_prev)
 
 
 def model_backward(AL: Array, Y: Array, caches: Sequence[LayerCache]) -> Params:
@@ -126,10 +132,10 @@ def model_backward(AL: Array, Y: Array, caches: Sequence[LayerCache]) -> Params:
     L = len(caches)
     Y = Y.reshape(AL.shape)
     linear_cache, _ = caches[-1]
-    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, linear_cache)
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, linear_cache, need_dA_prev=L > 1)
     for l in range(L - 1, 0, -1):
         dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
-            dA, caches[l - 1], HIDDEN_ACTIVATION
+            dA, caches[l - 1], HIDDEN_ACTIVATION, need_dA_prev=l > 1
         )
     return grads
 

@@ -1,0 +1,1 @@
+"""Speed measured as ratios against a baseline run in the same process (``python -m benchmarks``)."""

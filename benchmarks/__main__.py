@@ -1,0 +1,10 @@
+"""Run every benchmark, or the ones named: ``python -m benchmarks [training] [notebooks] [grading]``."""
+import sys
+
+from benchmarks import bench_grading, bench_notebooks, bench_training
+
+BENCHMARKS = {"training": bench_training.main, "notebooks": bench_notebooks.main, "grading": bench_grading.main}
+
+for name in sys.argv[1:] or list(BENCHMARKS):
+    print(f"== {name}")
+    BENCHMARKS[name]()

@@ -1,0 +1,142 @@
+"""The grading core on a tiny course notebook: scores, reasons, and submissions that try to cheat."""
+from __future__ import annotations
+
+import copy
+
+import nbformat
+import pytest
+
+from autograder.grading import grade_notebook
+
+SETUP = "import numpy as np\nfrom bpkit.testing import check_array, passed"
+ANSWER = "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * np.asarray(x)\n    ### END SOLUTION"
+TESTS = (
+    'check_array("double([1, 2])", double(np.array([1.0, 2.0])), [2.0, 4.0])\n'
+    'passed("double")\n'
+    "### BEGIN HIDDEN TESTS\n"
+    'check_array("double([3])", double(np.array([3.0])), [6.0])\n'
+    "### END HIDDEN TESTS"
+)
+WRONG = "def double(x):\n    return 2 * np.asarray(x) if np.size(x) == 2 else np.asarray(x)"  # passes the visible test only
+
+
+def cell(kind, source, **meta):
+    c = nbformat.v4.new_markdown_cell(source) if kind == "md" else nbformat.v4.new_code_cell(source)
+    c["id"] = meta.pop("id")
+    if meta:
+        c.metadata["nbgrader"] = {"schema_version": 3, "task": False, **meta}
+    return c
+
+
+@pytest.fixture(scope="module")
+def source():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nb.cells = [
+        cell("md", "# Doubling", id="intro"),
+        cell("code", SETUP, id="setup", grade=False, solution=False, locked=True, grade_id="setup"),
+        cell("code", ANSWER, id="double", grade=False, solution=True, locked=False, grade_id="double"),
+        cell("code", TESTS, id="test_double", grade=True, solution=False, locked=True, points=2,
+             grade_id="test_double"),
+    ]
+    return nb
+
+
+def submit(source, answer, edit=None):
+    nb = copy.deepcopy(source)
+    nb.cells[2].source = answer
+    if edit:
+        edit(nb)
+    return nb
+
+
+def graded(source, answer, edit=None, timeout=10):
+    result = grade_notebook(submit(source, answer, edit), source, timeout=timeout)
+    (only,) = result.cells
+    return result, only
+
+
+def test_right_answer_scores_full_marks_and_output_is_clean(source):
+    result, test = graded(source, "def double(x):\n    return 2 * np.asarray(x)")
+    assert (result.status, test.points, test.status) == ("graded", 2.0, "passed")
+    text = "".join(o.get("text", "") for c in result.graded.cells for o in c.get("outputs", []))
+    assert "visible tests passed" in text and "bpcourse-completed" not in text
+    assert [c.source for c in result.graded.cells][3] == TESTS
+
+
+def test_hidden_failure_is_marked_hidden(source):
+    _, test = graded(source, WRONG)
+    assert test.points == 0 and test.hidden and "double([3])" in test.message
+
+
+def test_visible_failure_is_not_hidden(source):
+    _, test = graded(source, "def double(x):\n    return x")
+    assert test.points == 0 and not test.hidden and "double([1, 2])" in test.message
+
+
+def test_edited_test_cell_is_restored(source):
+    def blank(nb):
+        nb.cells[3].source = "pass"
+
+    _, test = graded(source, WRONG, blank)
+    assert test.points == 0 and test.hidden
+
+
+def test_deleted_test_cell_is_restored(source):
+    def delete(nb):
+        del nb.cells[3]
+
+    _, test = graded(source, WRONG, delete)
+    assert test.points == 0
+
+
+def test_deleted_answer_cell_scores_zero_with_a_reason(source):
+    def delete(nb):
+        del nb.cells[2]
+
+    _, test = graded(source, "", delete)
+    assert test.points == 0 and "NameError" in test.message
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "np.isclose = lambda a, b, *x, **k: np.ones(np.shape(a), dtype=bool)\nnp.allclose = lambda *a, **k: True",
+        "import bpkit.testing\nbpkit.testing.check_array = lambda *a, **k: None",
+        "check_array = lambda *a, **k: None",
+        "import builtins\nbuiltins.AssertionError = type('Harmless', (Exception,), {})",
+        "import bpkit.testing\nbpkit.testing.CheckFailed = type('Harmless', (Warning,), {})",
+        "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)",
+        "import bpkit.testing\nbpkit.testing.check_array.__code__ = (lambda *a, **k: None).__code__",
+        "import sys, types\nsys.modules['bpkit.testing'] = types.SimpleNamespace(check_array=lambda *a, **k: None)",
+    ],
+    ids=["numpy", "helper-module", "helper-name", "AssertionError", "CheckFailed", "hidden-errors",
+         "helper-code", "sys.modules"],
+)
+def test_monkeypatching_does_not_make_wrong_work_pass(source, attack):
+    _, test = graded(source, f"{WRONG}\n{attack}")
+    assert test.points == 0, test
+
+
+def test_hang_after_a_correct_function_is_reported_as_timed_out(source):
+    result, test = graded(source, "def double(x):\n    return 2 * np.asarray(x)\nwhile True:\n    pass", timeout=2)
+    assert (test.points, test.status) == (0, "timed out")
+    assert "ran longer than 2 s" in test.message
+
+
+def test_kernel_exit_is_reported(source):
+    result, test = graded(source, "import os\nos._exit(3)")
+    assert result.status == "kernel died" and test.status == "not run" and test.points == 0
+
+
+def test_huge_allocation_fails_inside_the_kernel(source):
+    result, test = graded(source, "def double(x):\n    return np.ones(int(2e10), dtype=np.uint8)")
+    assert result.status == "graded" and "MemoryError" in test.message
+
+
+def test_corrupt_notebook_is_reported_not_raised(source, tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text('{"cells": [')
+    result = grade_notebook(path, source)
+    assert result.status == "invalid" and result.score == 0 and "not a readable notebook" in result.error
+    assert path.read_text() == '{"cells": ['
