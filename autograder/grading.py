@@ -330,7 +330,7 @@ def execute(
             # stderr: the kernel process's own log, not the learner's output
             client.execute(stderr=subprocess.DEVNULL, preexec_fn=_limit_memory(memory_limit))
         except DeadKernelError as error:
-            return nb, client.timed_out, client.current, f"the kernel died while running cell {client.current}: {error}"
+            return nb, client.timed_out, client.current, str(error)
     return nb, client.timed_out, None, ""
 
 
@@ -355,6 +355,10 @@ def grade_notebook(
     instrumented, token = instrument(merged, source)
     executed, timed_out, stopped_at, error = execute(instrumented, timeout)
     status = "kernel died" if stopped_at is not None else "graded"
+    if stopped_at is not None:
+        position = sum(not c.metadata.get(INJECTED) for c in executed.cells[: stopped_at + 1])
+        error = (f"the kernel stopped while running cell {position} ({error}): the code in it ended the "
+                 "Python process (os._exit, a crash, or running out of memory); the cells after it did not run")
     cells = score_cells(executed, timed_out, stopped_at, timeout, token)
     graded = uninstrument(executed, merged, token)
     return NotebookResult(label, cells, status, error, time.perf_counter() - start, graded)
