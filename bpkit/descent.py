@@ -74,7 +74,8 @@ def classify_run(path: ArrayLike, x_min: ArrayLike, tol: float = 1e-3, blowup: f
     if close.any():
         k = int(np.argmax(close))
         style = ", zig-zagging across the minimum" if k and jumps[:k].sum() > k / 2 else ""
-        return Outcome("converges", k, f"Converges in {k} steps{style} (within {tol:g} of the minimum).")
+        steps = "1 step" if k == 1 else f"{k} steps"
+        return Outcome("converges", k, f"Converges in {steps}{style} (within {tol:g} of the minimum).")
     if dist[-1] > dist[0]:
         return Outcome(
             "diverges", None, f"Diverges: the distance to the minimum grew from {dist[0]:.3g} to {dist[-1]:.3g} in {n} steps."
