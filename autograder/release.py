@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,34 +50,34 @@ class Leak:
         return f"{self.path}: {self.kind} code leaked: {self.line!r}"
 
 
-def _region_lines(source: str, begin: str, end: str) -> list[str]:
-    lines, inside = [], False
+def _classified_lines(source: str) -> Iterator[tuple[str | None, str]]:
+    """(region, stripped line) for every line of a cell: region is "solution", "hidden test" or None."""
+    region = None
     for line in source.splitlines():
         stripped = line.strip()
-        if stripped.startswith(begin):
-            inside = True
-        elif stripped.startswith(end):
-            inside = False
-        elif inside:
-            lines.append(stripped)
-    return lines
+        if stripped.startswith(nbs.SOLUTION_BEGIN):
+            region = "solution"
+        elif stripped.startswith(nbs.HIDDEN_BEGIN):
+            region = "hidden test"
+        elif stripped.startswith((nbs.SOLUTION_END, nbs.HIDDEN_END)):
+            region = None
+        else:
+            yield region, stripped
 
 
-def secret_lines(source_nb: nbs.NotebookNode) -> dict[str, set[str]]:
-    """Distinctive lines of solution code and hidden tests in a source notebook.
+def secret_lines(source_nbs: Iterable[nbs.NotebookNode]) -> dict[str, set[str]]:
+    """Distinctive lines of solution code and hidden tests in the source notebooks.
 
     A line counts when it is long enough to be distinctive (>= 12 characters,
-    not a comment) and appears nowhere in the notebook outside those regions.
+    not a comment) and appears nowhere outside those regions in any of the
+    notebooks (a line a visible test shares with a hidden one is public).
     """
     public: set[str] = set()
-    secret = {"solution": set(), "hidden test": set()}
-    for cell in source_nb.cells:
-        solution = _region_lines(cell.source, nbs.SOLUTION_BEGIN, nbs.SOLUTION_END)
-        hidden = _region_lines(cell.source, nbs.HIDDEN_BEGIN, nbs.HIDDEN_END)
-        secret["solution"].update(solution)
-        secret["hidden test"].update(hidden)
-        inside = set(solution) | set(hidden)
-        public.update(line.strip() for line in cell.source.splitlines() if line.strip() not in inside)
+    secret: dict[str, set[str]] = {"solution": set(), "hidden test": set()}
+    for nb in source_nbs:
+        for cell in nb.cells:
+            for region, line in _classified_lines(cell.source):
+                (secret[region] if region else public).add(line)
     return {
         kind: {line for line in lines if len(line) >= 12 and not line.startswith("#") and line not in public}
         for kind, lines in secret.items()
@@ -85,11 +86,7 @@ def secret_lines(source_nb: nbs.NotebookNode) -> dict[str, set[str]]:
 
 def find_leaks(release_dir: Path = COURSE, source_dir: Path = SOLUTIONS) -> list[Leak]:
     """Every released file that contains nbgrader markers or a secret line of any source notebook."""
-    secrets = {"solution": set(), "hidden test": set()}
-    for name in assignments(source_dir):
-        for path in notebooks(name, source_dir):
-            for kind, lines in secret_lines(nbs.read(path)).items():
-                secrets[kind] |= lines
+    secrets = secret_lines(nbs.read(path) for name in assignments(source_dir) for path in notebooks(name, source_dir))
     leaks: list[Leak] = []
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
         text = path.read_text(encoding="utf-8", errors="replace")

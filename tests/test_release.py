@@ -36,9 +36,20 @@ def test_release_has_stubs_where_solutions_were():
 def test_leak_scan_finds_a_planted_solution_line(tmp_path):
     name = assignments(SOLUTIONS)[0]
     (source_path,) = notebooks(name, SOLUTIONS)
-    secret = sorted(secret_lines(nbs.read(source_path))["solution"])[0]
+    secret = sorted(secret_lines([nbs.read(source_path)])["solution"])[0]
     leaked = tmp_path / name
     leaked.mkdir()
     (leaked / "notes.py").write_text(f"# copied\n    {secret}\n")
     leaks = find_leaks(tmp_path)
     assert [(leak.kind, leak.line) for leak in leaks] == [("solution", secret)]
+
+
+def test_a_line_shared_by_visible_and_hidden_tests_is_public():
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(
+        "check_array('f(x)', f(x), expected)\n### BEGIN HIDDEN TESTS\n"
+        "check_array('f(x)', f(x), expected)\ncheck_array('f(y)', f(y), other)\n### END HIDDEN TESTS"
+    )
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    assert secret_lines([nb])["hidden test"] == {"check_array('f(y)', f(y), other)"}
