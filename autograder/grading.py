@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import os
 import resource
 import subprocess
 import re
@@ -33,6 +34,9 @@ DEFAULT_TIMEOUT = 30
 
 MEMORY_LIMIT = 4 * 1024**3
 """Bytes of address space a grading kernel may use: a runaway allocation fails inside it, not the machine."""
+
+KERNEL_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""Grading runs one kernel per core; BLAS threads inside each kernel would only fight each other."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
@@ -328,7 +332,7 @@ def execute(
         )
         try:
             # stderr: the kernel process's own log, not the learner's output
-            client.execute(stderr=subprocess.DEVNULL, preexec_fn=_limit_memory(memory_limit))
+            client.execute(stderr=subprocess.DEVNULL, preexec_fn=_limit_memory(memory_limit), env=KERNEL_ENV)
         except DeadKernelError as error:
             return nb, client.timed_out, client.current, str(error)
     return nb, client.timed_out, None, ""

@@ -338,6 +338,7 @@ class LiveCostPlot:
         (self.line,) = self.ax.plot([], [])
         self.ax.set_xlabel("epoch")
         self.ax.set_ylabel("cost J")
+        self.fig.subplots_adjust(left=0.16, bottom=0.17, right=0.96, top=0.88)
         if log:
             self.ax.set_yscale("log")
         self._last_draw = -math.inf
@@ -351,8 +352,10 @@ class LiveCostPlot:
             self.draw()
 
     def draw(self) -> None:
-        """Redraw the curve with everything recorded so far, and show it if in a kernel."""
-        self._last_draw = time.monotonic()
+        """Redraw the curve with everything recorded so far, and show it if in a kernel.
+
+        The interval counts from the end of a redraw, so a slow redraw never makes every epoch redraw.
+        """
         self.line.set_data(self.epochs, self.costs)
         self.ax.relim()
         self.ax.autoscale_view()
@@ -360,6 +363,7 @@ class LiveCostPlot:
             self.ax.set_title(f"{self.title}: epoch {self.epochs[-1]}, cost {self.costs[-1]:.4g}")
         if _in_kernel():
             self._show()
+        self._last_draw = time.monotonic()
 
     def _show(self) -> None:
         from IPython.display import Image, display
