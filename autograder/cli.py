@@ -133,14 +133,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_lab(args: argparse.Namespace) -> int:
     """Start JupyterLab on course/ (for a learner)."""
-    argv = [
-        sys.executable, "-m", "jupyterlab", f"--notebook-dir={COURSE}",
-        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    if os.geteuid() == 0:
-        argv.append("--allow-root")
-    os.execv(sys.executable, argv)
-    return 0
+    from autograder.lab import run_lab
+
+    return run_lab(COURSE)
 
 
 def build_parser() -> argparse.ArgumentParser:

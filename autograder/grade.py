@@ -10,18 +10,17 @@ run killed at any point resumes where it stopped.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from autograder import notebooks as nbs
-from autograder.grading import DEFAULT_TIMEOUT, NotebookResult, grade_notebook
+from autograder.grading import DEFAULT_TIMEOUT, NotebookResult, grade_notebook, worker_pool
 from autograder.paths import SOLUTIONS, assignments, notebooks
 from autograder.workspace import StoredResult, Workspace, atomic_write
 
@@ -135,7 +134,6 @@ def grade(
 ) -> GradeSummary:
     """Grade what changed since the last run (everything with ``force``) and update the gradebook."""
     from autograder import gradebook
-    from nbgrader import utils as _nbgrader_utils  # noqa: F401 - import once here; forked workers inherit it
 
     start = time.perf_counter()
     names = names or assignments(SOLUTIONS)
@@ -154,8 +152,7 @@ def grade(
         todo.append((job, key))
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     bar = Progress(len(todo), workers) if progress and todo else None
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with worker_pool(workers) as pool:
         futures = {
             pool.submit(_run, job, timeout, workspace.autograded(job.student, job.assignment, job.notebook)): (job, key)
             for job, key in todo

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -19,6 +20,7 @@ import secrets
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -366,3 +368,15 @@ def grade_notebook(
     cells = score_cells(executed, timed_out, stopped_at, timeout, token)
     graded = uninstrument(executed, merged, token)
     return NotebookResult(label, cells, status, error, time.perf_counter() - start, graded)
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes that grade notebooks in parallel.
+
+    They are forked from a clean fork server that has imported the grading code
+    and nbgrader once (not from the caller, which may hold threads and sockets
+    from earlier kernels: forking those can deadlock).
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["autograder.grading", "nbgrader.utils"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)

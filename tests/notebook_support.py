@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import copy
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
-from autograder.grading import NotebookResult, grade_notebook
+from autograder.grading import NotebookResult, grade_notebook, worker_pool
 from autograder.mistakes import Mistake, catalogue  # noqa: F401 - Mistake is used by tests/mistakes
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
 
@@ -62,7 +61,7 @@ def _grade(job: tuple[str, NotebookNode]) -> NotebookResult:
 
 def grade_all(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
     """Grade several notebooks in parallel, results in job order."""
-    with ProcessPoolExecutor(max_workers=WORKERS) as pool:
+    with worker_pool(WORKERS) as pool:
         return list(pool.map(_grade, jobs))
 
 
