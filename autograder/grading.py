@@ -323,20 +323,26 @@ def execute(
     Returns (executed notebook, indices of interrupted cells, index of the cell
     during which the kernel died or None, error text).
     """
-    with tempfile.TemporaryDirectory(prefix="bpcourse-run-") as cwd:
-        client = _Client(
-            nb,
-            timeout=timeout,
-            interrupt_on_timeout=True,
-            allow_errors=True,
-            kernel_name="python3",
-            resources={"metadata": {"path": cwd}},
-        )
-        try:
-            # stderr: the kernel process's own log, not the learner's output
-            client.execute(stderr=subprocess.DEVNULL, preexec_fn=_limit_memory(memory_limit), env=KERNEL_ENV)
-        except DeadKernelError as error:
-            return nb, client.timed_out, client.current, str(error)
+    for attempt in (1, 2):
+        with tempfile.TemporaryDirectory(prefix="bpcourse-run-") as cwd:
+            client = _Client(
+                nb,
+                timeout=timeout,
+                interrupt_on_timeout=True,
+                allow_errors=True,
+                kernel_name="python3",
+                resources={"metadata": {"path": cwd}},
+            )
+            try:
+                # stderr: the kernel process's own log, not the learner's output
+                client.execute(stderr=subprocess.DEVNULL, preexec_fn=_limit_memory(memory_limit), env=KERNEL_ENV)
+            except (DeadKernelError, RuntimeError) as error:
+                if client.current < 0 and attempt == 1:
+                    continue  # the kernel did not start (a loaded machine): no learner code ran, try once more
+                if client.current < 0:
+                    raise
+                return nb, client.timed_out, client.current, str(error)
+        break
     return nb, client.timed_out, None, ""
 
 

@@ -44,7 +44,7 @@ def gradient_descent(
 class Outcome:
     """What a gradient-descent run did, in words a learner can read."""
 
-    kind: str  # "converges", "oscillates", "diverges" or "crawls"
+    kind: str  # "converges", "zig-zags", "oscillates", "diverges" or "crawls"
     steps: int | None  # steps to converge, or the step where it blew up
     text: str
 
@@ -55,7 +55,8 @@ def classify_run(path: ArrayLike, x_min: ArrayLike, tol: float = 1e-3, blowup: f
     converges: the distance to x_min falls below ``tol`` (reported: first such step);
     diverges: the distance exceeds ``blowup`` or stops being finite (reported: that step),
     or ends larger than it started;
-    oscillates: still far, and most steps jump across the minimum;
+    zig-zags: still far but closer, most steps jumping across the minimum;
+    oscillates: most steps jump across the minimum, and it gets no closer;
     crawls: still far, approaching from one side.
     """
     path = np.asarray(path, dtype=float)
@@ -80,10 +81,18 @@ def classify_run(path: ArrayLike, x_min: ArrayLike, tol: float = 1e-3, blowup: f
         return Outcome(
             "diverges", None, f"Diverges: the distance to the minimum grew from {dist[0]:.3g} to {dist[-1]:.3g} in {n} steps."
         )
+    if jumps.sum() > n / 2 and dist[-1] < dist[0]:
+        return Outcome(
+            "zig-zags",
+            None,
+            f"Zig-zags toward the minimum: crosses it {int(jumps.sum())} times in {n} steps, "
+            f"still {dist[-1]:.3g} away.",
+        )
     if jumps.sum() > n / 2:
         return Outcome(
             "oscillates",
             None,
-            f"Oscillates: jumps across the minimum {int(jumps.sum())} times in {n} steps, still {dist[-1]:.3g} away.",
+            f"Oscillates: bounces across the minimum {int(jumps.sum())} times in {n} steps without getting "
+            f"closer ({dist[-1]:.3g} away).",
         )
     return Outcome("crawls", None, f"Still {dist[-1]:.3g} from the minimum after {n} steps: the step is small.")

@@ -16,6 +16,8 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "the clipping bound only matters for predictions within 2e-12 of 0 or 1, where both give a finite cost",
     ("02-forward-propagation", "cross_entropy_cost", "line 2:31: constant 1e-12 -> 2e-12"):
         "the clipping bound only matters for predictions within 2e-12 of 0 or 1, where both give a finite cost",
+    ("05-backpropagation", "fixed_model_backward", "line 9:10: MatMult -> Mult"):
+        "W3.T is (n2, 1) and dZ3 is (1, m): with one output unit the outer product equals the matrix product",
     ("06-training", "predict", "line 4:45: constant 1 -> 2"):
         "reshape(1, -2) is reshape(1, -1): numpy infers any negative size",
     ("06-training", "train_digits", "line 2:52: constant 64 -> 128"): _DIGITS,

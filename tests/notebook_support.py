@@ -32,7 +32,7 @@ def source(assignment: str) -> NotebookNode:
     return nbs.read(solution_path(assignment))
 
 
-def test_id_for(solution_id: str) -> str:
+def graded_by(solution_id: str) -> str:
     """The grade_id of the test cell that grades a solution cell."""
     return f"test_{solution_id}"
 

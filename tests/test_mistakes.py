@@ -6,7 +6,7 @@ from functools import lru_cache
 import pytest
 
 from autograder import notebooks as nbs
-from tests.notebook_support import ALL, grade_all, mistakes, source, test_id_for, with_answers
+from tests.notebook_support import ALL, grade_all, mistakes, source, graded_by, with_answers
 
 pytestmark = pytest.mark.skipif(not ALL, reason="no notebooks yet")
 
@@ -45,6 +45,6 @@ def results(assignment):
 )
 def test_mistake_loses_points(assignment, solution_id, name):
     result = results(assignment)[(solution_id, name)]
-    cell = {c.grade_id: c for c in result.cells}[test_id_for(solution_id)]
+    cell = {c.grade_id: c for c in result.cells}[graded_by(solution_id)]
     assert cell.points < cell.max_points, f"{name!r} earned full marks on {solution_id}"
     assert cell.message, "a lost point must come with a message"

@@ -1,0 +1,126 @@
+"""Fixtures for the browser tests: one learner's JupyterLab and one Chromium for the whole package.
+
+The server serves a temporary folder, never the repository's notebooks:
+
+    course/   a copy of course/                           (run every notebook)
+    filled/   notebook 03 with its answer cells filled in from solutions/ (the step-size slider)
+    solved/   a copy of solutions/                         (Validate succeeds)
+    release/  another copy of course/                      (Validate lists the unwritten exercises)
+
+with its own HOME and Jupyter folders. On a failure the page's screenshot,
+console log and the server log go to tests/artifacts/. In CI (CI=true) a missing
+Chromium or Playwright is a failure, elsewhere a skip.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import notebooks as nbs
+from autograder.paths import COURSE, REPO, SOLUTIONS
+from tests.browser.jlab import (
+    PAGE_TIMEOUT,
+    RECORD_TOASTS,
+    copy_notebooks,
+    in_ci,
+    launch_browser,
+    missing_browser,
+    running_lab,
+    shut_down_kernels,
+)
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+FILLED_ASSIGNMENT = "03-gradient-descent"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives JupyterLab in Chromium (deselect with -m 'not browser')")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def fill_answers(release: Path, solution: Path, target: Path) -> Path:
+    """The release notebook with each answer cell's source taken from the solution notebook."""
+    nb = nbs.read(release)
+    answers = {nbs.grade_id(c): c.source for c in nbs.read(solution).cells if nbs.is_solution_cell(c)}
+    for cell in nb.cells:
+        if nbs.is_solution_cell(cell):
+            cell.source = answers[nbs.grade_id(cell)]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(target))
+    return target
+
+
+@pytest.fixture(scope="package")
+def served(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("served")
+    copy_notebooks(COURSE, root / "course")
+    copy_notebooks(COURSE, root / "release")
+    copy_notebooks(SOLUTIONS, root / "solved")
+    (release,) = (COURSE / FILLED_ASSIGNMENT).glob("*.ipynb")
+    fill_answers(release, SOLUTIONS / FILLED_ASSIGNMENT / release.name, root / "filled" / FILLED_ASSIGNMENT / release.name)
+    return root
+
+
+@pytest.fixture(scope="package")
+def browser():
+    why = missing_browser()
+    if why:
+        if in_ci():
+            pytest.fail(f"the browser tests must run in CI, but {why}", pytrace=False)
+        pytest.skip(f"browser tests need Chromium and Playwright: {why}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="package")
+def lab_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("lab")
+
+
+@pytest.fixture(scope="package")
+def lab(browser, served, lab_root):
+    """The learner's JupyterLab on the served folder (a LabCommand: .base, .token, .url)."""
+    with running_lab(lab_root, served) as command:
+        yield command
+
+
+@pytest.fixture
+def page(request, browser, lab, lab_root):
+    """A fresh browser context and page; on failure its screenshot and logs are kept in tests/artifacts/."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(PAGE_TIMEOUT)
+    context.add_init_script(RECORD_TOASTS)
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"[{message.type}] {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"[pageerror] {error}"))
+    yield page
+    failed = any(getattr(request.node, f"rep_{when}", None) is not None and getattr(request.node, f"rep_{when}").failed
+                 for when in ("setup", "call"))
+    if failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=True, timeout=60_000)
+        except Exception as error:  # noqa: BLE001 - keep the logs even if the page is gone
+            console.append(f"[artifacts] no screenshot: {error}")
+        (ARTIFACTS / f"{stem}.console.log").write_text("\n".join(console) + "\n", encoding="utf-8")
+        server_log = lab_root / "server.log"
+        if server_log.exists():
+            shutil.copyfile(server_log, ARTIFACTS / f"{stem}.server.log")
+    context.close()
+    shut_down_kernels(lab)

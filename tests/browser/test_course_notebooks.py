@@ -1,0 +1,57 @@
+"""Every course notebook, run cell by cell in the browser, reaches its end; its only errors are the
+NotImplementedError of the exercises not yet written, in exactly the cells where a headless kernel has them."""
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from autograder.paths import SOLUTIONS, assignments, notebooks
+from tests.browser.jlab import cells, error_outputs, last_line, open_notebook, run_cells_one_by_one
+
+pytestmark = pytest.mark.browser
+
+ASSIGNMENTS = assignments(SOLUTIONS) if SOLUTIONS.exists() else []
+
+
+def headless_errors(path: str) -> dict[int, list[str]]:
+    """Cell index -> last line of each error or stderr output, in a headless kernel (nbclient)."""
+    from autograder import notebooks as nbs
+    from autograder.grading import execute
+
+    executed, timed_out, died, error = execute(nbs.read(path), timeout=300)
+    assert died is None and not timed_out, (died, timed_out, error)
+    found = {}
+    for index, cell in enumerate(executed.cells):
+        lines = [last_line(f"{o.ename}: {o.evalue}") if o.output_type == "error" else last_line(o.text)
+                 for o in cell.get("outputs", [])
+                 if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")]
+        if lines:
+            found[index] = lines
+    return found
+
+
+@pytest.fixture(scope="module")
+def expected(served):
+    """Headless runs of the same copies, started at once in another process while the browser works."""
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield {name: pool.submit(headless_errors, str(notebooks(name, served / "course")[0])) for name in ASSIGNMENTS}
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_course_notebook_runs_to_the_end_with_only_the_unwritten_exercises_failing(page, lab, served, expected,
+                                                                                  assignment):
+    (notebook,) = notebooks(assignment, served / "course")
+    open_notebook(page, lab, f"course/{assignment}/{notebook.name}")
+    run_cells_one_by_one(page)
+
+    counts = [c["count"] for c in cells(page) if c["type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1)), "every code cell ran once, in order, to the last one"
+    shown = {index: [last_line(text) for text in texts] for index, texts in error_outputs(page).items()}
+    assert shown, "an untouched release has exercises to write"
+    assert {line for lines in shown.values() for line in lines} == {"NotImplementedError:"}, shown
+    assert shown == expected[assignment].result(timeout=600)
