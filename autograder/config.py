@@ -11,7 +11,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder.paths import NBGRADER_CONFIG
 
 
-def _put_venv_on_path() -> None:
+def put_venv_on_path() -> None:
     """nbgrader runs the ``alembic`` command by name; make sure this environment's is found."""
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
@@ -22,7 +22,7 @@ def nbgrader_config(
     workspace: Path, release_dir: Path | None = None, db_url: str | None = None
 ) -> Config:
     """autograder/nbgrader_config.py, with the workspace (and optionally release dir, DB) overridden."""
-    _put_venv_on_path()
+    put_venv_on_path()
     previous = os.environ.get("BPCOURSE_WORKSPACE")
     os.environ["BPCOURSE_WORKSPACE"] = str(workspace)
     try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry, SubmittedAssignment
 
-from autograder.config import _put_venv_on_path
+from autograder.config import put_venv_on_path
 from autograder.workspace import atomic_write
 
 DETAILED_HEADER = ["student", "assignment", "notebook", "grade_id", "points", "max_points"]
@@ -48,7 +48,7 @@ def export_grades(db_url: str, out_dir: Path) -> tuple[Path, Path]:
     grades.csv: student, one score column per assignment (sorted by name), total, max_total.
     grades_detailed.csv: student, assignment, notebook, grade_id, points, max_points.
     """
-    _put_venv_on_path()  # a gradebook nbgrader has not seen yet makes it run ``alembic``
+    put_venv_on_path()  # a gradebook nbgrader has not seen yet makes it run ``alembic``
     summary: list[list[str]] = []
     detailed: list[list[str]] = [DETAILED_HEADER]
     with Gradebook(db_url) as gb:

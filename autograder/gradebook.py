@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from autograder.config import nbgrader_config
+from autograder.config import nbgrader_config, put_venv_on_path
 from autograder.workspace import StoredResult
 
 
@@ -20,6 +20,7 @@ def ensure_assignments(db_url: str, workspace_root: Path, names: Iterable[str]) 
     from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.apps import NbGraderAPI
 
+    put_venv_on_path()
     with Gradebook(db_url) as gb:
         missing = []
         for name in names:
@@ -41,6 +42,7 @@ def record(db_url: str, results: Iterable[StoredResult]) -> int:
     """Write every result's cell scores as nbgrader auto scores; returns how many submissions were written."""
     from nbgrader.api import Comment, Grade, Gradebook, MissingEntry, SubmittedAssignment, SubmittedNotebook
 
+    put_venv_on_path()
     count = 0
     with Gradebook(db_url) as gb:
         for stored in results:
@@ -49,16 +51,16 @@ def record(db_url: str, results: Iterable[StoredResult]) -> int:
             try:
                 submission = gb.find_submission(stored.assignment, stored.student)
             except MissingEntry:
-                submission = SubmittedAssignment(
-                    assignment=gb.find_assignment(stored.assignment), student=gb.find_student(stored.student)
-                )
-                for notebook in submission.assignment.notebooks:
-                    nb = SubmittedNotebook(notebook=notebook, assignment=submission)
-                    for cell in notebook.grade_cells:
-                        Grade(cell_id=cell.id, notebook=nb)
-                    for cell in notebook.solution_cells:
-                        Comment(cell_id=cell.id, notebook=nb)  # as nbgrader's add_submission does
-                gb.db.add(submission)
+                assignment, student = gb.find_assignment(stored.assignment), gb.find_student(stored.student)
+                with gb.db.no_autoflush:  # build the whole submission, then write it with its scores
+                    submission = SubmittedAssignment(assignment=assignment, student=student)
+                    gb.db.add(submission)
+                    for notebook in assignment.notebooks:
+                        nb = SubmittedNotebook(notebook=notebook, assignment=submission)
+                        gb.db.add(nb)
+                        gb.db.add_all(Grade(cell_id=cell.id, notebook=nb) for cell in notebook.grade_cells)
+                        # as nbgrader's add_submission does
+                        gb.db.add_all(Comment(cell_id=cell.id, notebook=nb) for cell in notebook.solution_cells)
             for nb in submission.notebooks:
                 if nb.name != Path(stored.notebook).stem:
                     continue

@@ -6,7 +6,7 @@ import csv
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.config import _put_venv_on_path
+from autograder.config import put_venv_on_path
 from autograder.export import export_grades
 
 CELLS = {("a1", "n1"): {"test_x": 2, "test_y": 3}, ("a2", "n2"): {"test_z": 5}}
@@ -20,7 +20,7 @@ GRADES = {  # (assignment, student) -> cell -> auto score; s2 skipped a2, s3 han
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
     """A gradebook made once per module: nbgrader runs ``alembic`` to create one, which takes seconds."""
-    _put_venv_on_path()
+    put_venv_on_path()
     url = f"sqlite:///{tmp_path_factory.mktemp('gradebook') / 'gradebook.db'}"
     with Gradebook(url) as gb:
         for (assignment, notebook), cells in CELLS.items():
