@@ -174,17 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     workspace_options(p)
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("feedback", help="write HTML feedback per student and assignment")
-    workspace_options(p)
-    p.set_defaults(func=cmd_feedback)
-
-    p = sub.add_parser("export", help="write grades.csv and grades_detailed.csv from the gradebook")
-    workspace_options(p)
-    p.set_defaults(func=cmd_export)
-
-    p = sub.add_parser("report", help="write the grade report: score distributions, hardest exercises")
-    workspace_options(p)
-    p.set_defaults(func=cmd_report)
+    for name, text, func in (
+        ("feedback", "write HTML feedback per student and assignment", cmd_feedback),
+        ("export", "write grades.csv and grades_detailed.csv from the gradebook", cmd_export),
+        ("report", "write the grade report: score distributions, hardest exercises", cmd_report),
+    ):
+        p = sub.add_parser(name, help=text)
+        workspace_options(p)
+        p.set_defaults(func=func)
 
     p = sub.add_parser("demo", help="run the whole pipeline on a generated sample class in a temporary workspace")
     p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: number of cores)")
