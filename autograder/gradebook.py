@@ -61,6 +61,7 @@ def record(db_url: str, results: Iterable[StoredResult]) -> int:
                         gb.db.add_all(Grade(cell_id=cell.id, notebook=nb) for cell in notebook.grade_cells)
                         # as nbgrader's add_submission does
                         gb.db.add_all(Comment(cell_id=cell.id, notebook=nb) for cell in notebook.solution_cells)
+                gb.db.flush()  # load the new rows' relationships; still one transaction until the commit
             for nb in submission.notebooks:
                 if nb.name != Path(stored.notebook).stem:
                     continue
