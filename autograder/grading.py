@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import json
 import multiprocessing
 import os
 import resource
@@ -78,10 +77,6 @@ class NotebookResult:
     @property
     def max_score(self) -> float:
         return sum(cell.max_points for cell in self.cells)
-
-    def scores(self) -> dict[str, float]:
-        """grade_id -> points."""
-        return {cell.grade_id: cell.points for cell in self.cells}
 
 
 def strip_ansi(text: str) -> str:

@@ -14,7 +14,6 @@ cell whose error was swallowed (for example by a custom exception handler) does 
 """
 from __future__ import annotations
 
-import builtins
 import importlib
 import sys
 from types import ModuleType

@@ -12,7 +12,6 @@ import time, so code that monkeypatches numpy later cannot change a verdict.
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -306,7 +305,3 @@ def passed(exercise: str, checks: int | None = None) -> None:
     count = f" ({checks} checks)" if checks else ""
     _print(f"\u2713 {exercise}: visible tests passed{count}.")
 
-
-def is_close(a: float, b: float, rtol: float = RTOL) -> bool:
-    """math.isclose with the course's tolerance, for plain numbers."""
-    return math.isclose(a, b, rel_tol=rtol, abs_tol=ATOL)

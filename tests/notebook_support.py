@@ -9,7 +9,7 @@ from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
 from autograder.grading import NotebookResult, grade_notebook, worker_pool
-from autograder.mistakes import Mistake, catalogue  # noqa: F401 - Mistake is used by tests/mistakes
+from autograder.mistakes import catalogue
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
 
 WORKERS = 2

@@ -56,6 +56,8 @@ def test_cost_is_mean_of_loss(seed):
     AL, Y = rng.uniform(0.1, 0.9, size=(1, 7)), rng.integers(0, 2, size=(1, 7))
     assert losses.cross_entropy_cost(AL, Y) == pytest.approx(np.mean(losses.cross_entropy_loss(AL, Y)))
     assert losses.squared_error_cost(AL, Y) == pytest.approx(np.sum((AL - Y) ** 2) / (2 * 7))
+    P, T = losses.softmax(rng.normal(size=(3, 7))), np.eye(3)[:, rng.integers(0, 3, 7)]
+    assert losses.categorical_cross_entropy_cost(P, T) == pytest.approx(-np.sum(T * np.log(P)) / 7)
 
 
 @pytest.mark.parametrize("seed", SEEDS)

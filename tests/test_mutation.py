@@ -5,7 +5,6 @@ Goal: at least 90% of the non-equivalent mutants of every notebook are caught.
 import nbformat
 import pytest
 
-from autograder import notebooks as nbs
 from tests.mutation import score
 from tests.mutation_equivalents import EQUIVALENT
 from tests.notebook_support import ALL, source

@@ -1,5 +1,5 @@
 """Typical wrong answers for notebook 01 (Neurons); each must lose points on its own test cell."""
-from tests.notebook_support import Mistake
+from autograder.mistakes import Mistake
 
 MISTAKES = {
     "sigmoid": [

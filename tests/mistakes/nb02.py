@@ -1,5 +1,5 @@
 """Typical wrong answers for notebook 02 (forward propagation): each must lose points when graded."""
-from tests.notebook_support import Mistake
+from autograder.mistakes import Mistake
 
 MISTAKES = {
     "count_parameters": [

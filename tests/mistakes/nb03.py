@@ -1,5 +1,5 @@
 """Typical wrong answers for notebook 03 (gradient descent); each must lose points when graded."""
-from tests.notebook_support import Mistake
+from autograder.mistakes import Mistake
 
 _GRADIENTS = '''
 def linear_unit_gradients(X, y, w, b):

@@ -1,5 +1,5 @@
 """Typical wrong answers for 04-dimension-checks: each must lose points on its own test cell."""
-from tests.notebook_support import Mistake
+from autograder.mistakes import Mistake
 
 _EXPECTED_HEAD = '''def expected_shapes(layer_dims, m):
     shapes = {}

@@ -1,5 +1,5 @@
 """Typical wrong answers for notebook 06 (training); each must lose the points of its test cell."""
-from tests.notebook_support import Mistake
+from autograder.mistakes import Mistake
 
 MISTAKES = {
     "update_parameters": [
