@@ -128,12 +128,13 @@ def describe_shape_error(name: str, got: Any, layer_dims: Sequence[int], m: int)
 def check_shapes(arrays: Mapping[str, Any], layer_dims: Sequence[int], m: int) -> None:
     """Raise ValueError naming the first array (in layer order) whose shape is wrong.
 
-    ``arrays`` maps names like "W1", "Z2", "dA1" to arrays. The message names
-    the array, its layer, the symbolic shape it should have, the numeric one,
-    and what it got.
+    ``arrays`` maps names like "W1", "Z2", "dA1" to arrays. Names that are not in
+    ``expected_shapes(layer_dims, m)`` ("X", "cache", "W9" in a 2-layer network) are
+    ignored, as notebook 04's exercise asks. The message names the array, its layer,
+    the symbolic shape it should have, the numeric one, and what it got.
     """
-    order = {name: i for i, name in enumerate(expected_shapes(layer_dims, m))}
-    for name in sorted(arrays, key=lambda n: order.get(n, -1)):
-        problem = describe_shape_error(name, arrays[name], layer_dims, m)
-        if problem:
-            raise ValueError(problem)
+    for name in expected_shapes(layer_dims, m):
+        if name in arrays:
+            problem = describe_shape_error(name, arrays[name], layer_dims, m)
+            if problem:
+                raise ValueError(problem)

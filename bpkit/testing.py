@@ -12,7 +12,8 @@ import time, so code that monkeypatches numpy later cannot change a verdict.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,8 @@ _array_str = np.array2string
 _float = float
 _isinstance = isinstance
 _print = print
+_catch_warnings = warnings.catch_warnings
+_simplefilter = warnings.simplefilter
 
 RTOL = 1e-6
 ATOL = 1e-9
@@ -107,21 +110,58 @@ def _mistake_name(
         wrong = _asarray(wrong, dtype=_float)
         if wrong.shape == got.shape and _all(_isclose(got, wrong, rtol=1e-6, atol=1e-9)):
             return label
-    if _all(_isclose(got, -expected, rtol=1e-6, atol=1e-9)) and _all(expected != 0):
-        return "the sign is flipped"
     nonzero = _abs(expected) > 1e-12
-    if nonzero.any():
-        ratios = got[nonzero] / expected[nonzero]
-        factor = ratios[0]
-        if factor != 0 and _all(_isclose(ratios, factor, rtol=1e-6)) and not _isclose(factor, 1.0):
-            if m and _isclose(factor, m):
-                return f"every entry is m = {m} times too large: a missing 1/m?"
-            if m and _isclose(factor, 1 / m):
-                return f"every entry is m = {m} times too small: divided by m twice?"
-            if _isclose(factor, 2.0) or _isclose(factor, 0.5):
-                return f"every entry is off by a factor of {factor:g}: a missing or extra 1/2?"
-            return f"every entry is off by the same factor {factor:.6g}"
+    if not nonzero.any():
+        return None
+    ratios = got[nonzero] / expected[nonzero]
+    factor = _float(ratios[0])
+    if not _all(_isclose(ratios, factor, rtol=1e-6)) or _isclose(factor, 1.0):
+        return None
+    if not _all(_isclose(got[~nonzero], 0.0, rtol=0, atol=1e-9)):
+        return None
+    return _factor_name(factor, m, several=int(nonzero.sum()) > 1)
+
+
+def _factor_name(factor: float, m: int | None, several: bool) -> str | None:
+    """Say what a common factor between got and expected means; an unknown factor only when it explains several entries."""
+    if _isclose(factor, -1.0):
+        return "the sign is flipped"
+    if m and m != 1 and _isclose(factor, m):
+        return f"every entry is m = {m} times too large: a missing 1/m?"
+    if m and m != 1 and _isclose(factor, 1 / m):
+        return f"every entry is m = {m} times too small: divided by m twice?"
+    if _isclose(factor, 2.0) or _isclose(factor, 0.5):
+        return f"every entry is off by a factor of {factor:g}: a missing or extra 1/2?"
+    if several and factor != 0:
+        return f"every entry is off by the same factor {factor:.6g}"
     return None
+
+
+def _low_precision(got: Any) -> bool:
+    """True for float16/float32 arrays and numbers: they carry about 3 or 7 significant digits, not 16."""
+    dtype = getattr(got, "dtype", None)
+    return dtype is not None and dtype.kind == "f" and dtype.itemsize < 8
+
+
+def _error_lines(array: np.ndarray, expected: np.ndarray, close: np.ndarray) -> list[str]:
+    """Largest absolute error and where; relative error only where the expected value is not 0."""
+    diff = _abs(array - expected)
+    wrong = ~close
+    where = tuple(int(i) for i in _unravel_index(_argmax(diff * wrong), array.shape)) if array.ndim else ()
+    lines = [
+        f"largest absolute error {_float(diff[where]):.3g} at index {where}: "
+        f"expected {expected[where]:.6g}, got {array[where]:.6g}"
+    ]
+    zero = _abs(expected) <= 1e-300
+    if (wrong & ~zero).any():
+        relative = diff[wrong & ~zero] / _abs(expected[wrong & ~zero])
+        lines.append(f"largest relative error {_float(relative.max()):.3g}")
+    if (wrong & zero).any():
+        lines.append(
+            f"{int((wrong & zero).sum())} wrong value(s) where 0 was expected "
+            f"(largest absolute error there {_float(diff[wrong & zero].max()):.3g})"
+        )
+    return lines
 
 
 def check_array(
@@ -165,16 +205,17 @@ def check_array(
     close = _isclose(array, expected, rtol=rtol, atol=atol, equal_nan=True)
     if _all(close):
         return
-    diff = _abs(array - expected)
-    where = tuple(int(i) for i in _unravel_index(_argmax(_maximum(diff, 0) * ~close), array.shape)) if array.ndim else ()
-    relative = diff / _maximum(_abs(expected), 1e-300)
-    lines = [
-        f"{int((~close).sum())} of {array.size} values are wrong (tolerance rtol={rtol:g}, atol={atol:g}).",
-        f"largest absolute error {_float(diff.max()):.3g} at index {where}: expected {expected[where]:.6g}, got {array[where]:.6g}",
-        f"largest relative error {_float(relative[~close].max()):.3g}",
-    ]
+    lines = [f"{int((~close).sum())} of {array.size} values are wrong (tolerance rtol={rtol:g}, atol={atol:g})."]
+    lines += _error_lines(array, expected, close)
     if array.size <= 12:
         lines += [f"expected: {_short(expected)}", f"got:      {_short(array)}"]
+    if _low_precision(got):
+        agree = _all(_isclose(array, expected, rtol=1e-5, atol=1e-7))
+        lines.append(
+            f"your result is {got.dtype} (about {'7' if got.dtype.itemsize == 4 else '3'} significant digits); "
+            "compute in float64, numpy's default (drop dtype=np.float32 / .astype(np.float32))"
+            + (": apart from that the values agree." if agree else ".")
+        )
     mistake = _mistake_name(array, expected, mistakes, m)
     if mistake:
         lines.append(f"This looks like: {mistake}.")
@@ -192,7 +233,7 @@ def check_scalar(
         got = got.reshape(())
     if _isinstance(got, (list, tuple)) or (_isinstance(got, _ndarray) and got.size != 1):
         _fail(name, [f"expected a single number, got {type(got).__name__} {_short(got)}."], hint)
-    check_array(name, _asarray(got, dtype=_float), expected, rtol=rtol, atol=atol, hint=hint, mistakes=mistakes, m=m)
+    check_array(name, got, expected, rtol=rtol, atol=atol, hint=hint, mistakes=mistakes, m=m)
 
 
 def check_equal(name: str, got: Any, expected: Any, *, hint: str | None = None) -> None:
@@ -271,6 +312,62 @@ def check_raises(
         _fail(name, [f"expected {exception.__name__}, got {type(error).__name__}: {error}"], hint)
     _fail(name, [f"expected {exception.__name__} to be raised, but nothing was raised."], hint)
     raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def warnings_fail(name: str, *, hint: str | None = None) -> Iterator[None]:
+    """Inside the block a RuntimeWarning (overflow in exp, log of 0, 0/0) fails the check with ``hint``.
+
+    Graded, a warning on stderr costs the points anyway; this says why and how to fix it.
+    """
+    with _catch_warnings():
+        _simplefilter("error", RuntimeWarning)
+        try:
+            yield
+        except RuntimeWarning as warning:
+            _fail(
+                name,
+                [f"numpy warned: RuntimeWarning: {warning}.",
+                 "A warning counts as a failure: the result may be inf or nan, and graded, the cell scores 0."],
+                hint,
+            )
+
+
+@contextlib.contextmanager
+def blame_earlier(caller: str, earlier: Sequence[tuple[str, Callable[[], None]]]) -> Iterator[None]:
+    """If a check inside the block fails, first re-check the earlier exercises ``caller`` builds on.
+
+    ``earlier`` lists (label, check) pairs such as ("linear_forward (exercise 3)", check_fn). The first
+    check that fails becomes the message ("your linear_forward (exercise 3) is wrong: ..."), so the
+    learner fixes the cause, not the loop that called it. If they all pass, the original failure stands.
+    A caller that is not written yet (NotImplementedError) is reported as it is.
+    """
+    try:
+        yield
+    except NotImplementedError:
+        raise
+    except Exception as failure:  # noqa: BLE001 - any failure of the caller may come from an earlier exercise
+        for label, check in earlier:
+            cause = _earlier_failure(check)
+            if cause is not None:
+                function = label.split(" ")[0]
+                raise CheckFailed(
+                    f"your {label} is wrong, and {caller} builds on it: fix {function} first.\n"
+                    f"  {cause}".replace("\n", "\n  ")
+                ) from None
+        raise failure
+
+
+def _earlier_failure(check: Callable[[], None]) -> str | None:
+    """The message of a failing check of an earlier exercise, or None if it passes."""
+    try:
+        with warnings_fail("an earlier exercise"):
+            check()
+    except CheckFailed as error:
+        return str(error)
+    except Exception as error:  # noqa: BLE001 - a crash of the earlier function is its own failure
+        return f"it raised {type(error).__name__}: {error}"
+    return None
 
 
 def _tripwire(*args: Any, **kwargs: Any) -> Any:

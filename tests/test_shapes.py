@@ -40,8 +40,16 @@ def test_check_shapes_names_the_first_wrong_array():
     assert "transposed" in message
 
 
-def test_check_shapes_spots_rank_one_and_unknown_layers():
+def test_check_shapes_spots_rank_one_arrays():
     with pytest.raises(ValueError, match=r"rank-1.*\(3, 1\)"):
         shapes.check_shapes({"b1": np.zeros(3)}, [2, 3], 4)
-    with pytest.raises(ValueError, match="no layer 5"):
-        shapes.check_shapes({"W5": np.zeros((1, 1))}, [2, 3], 4)
+
+
+def test_check_shapes_ignores_names_outside_the_table_as_notebook_04_says():
+    assert shapes.check_shapes({"W5": np.zeros((1, 1)), "X": np.zeros(7), "b1": np.zeros((3, 1))}, [2, 3], 4) is None
+    with pytest.raises(ValueError, match="b1"):
+        shapes.check_shapes({"X": np.zeros(7), "b1": np.zeros((1, 3))}, [2, 3], 4)
+
+
+def test_describe_shape_error_names_a_layer_that_does_not_exist():
+    assert "no layer 5" in shapes.describe_shape_error("W5", np.zeros((1, 1)), [2, 3], 4)

@@ -6,6 +6,7 @@ import bpkit.network
 from bpkit.testing import (
     CheckFailed,
     DelegationError,
+    blame_earlier,
     check_array,
     check_equal,
     check_gradients,
@@ -13,6 +14,7 @@ from bpkit.testing import (
     check_scalar,
     check_shape,
     forbid,
+    warnings_fail,
 )
 
 EXPECTED = np.array([[1.0, 2.0, 3.0]])
@@ -102,3 +104,75 @@ def test_monkeypatched_numpy_does_not_change_the_verdict(monkeypatch):
     monkeypatch.setattr(np, "all", lambda *a, **k: True)
     with pytest.raises(CheckFailed):
         check_array("x", EXPECTED * 3, EXPECTED)
+
+
+@pytest.mark.parametrize("got", [2.2 * 9090.91, 1.3 * 0.769, 0.0])
+def test_no_unknown_factor_for_a_single_number(got):
+    assert "factor" not in message(check_scalar, "dx", got, 2.2)
+
+
+@pytest.mark.parametrize(
+    "got,m,words",
+    [(-2.2, None, "sign is flipped"), (8.8, 4, "m = 4 times too large"), (1.1, None, "factor of 0.5")],
+)
+def test_known_factors_of_a_single_number_are_named(got, m, words):
+    assert words in message(check_scalar, "dx", got, 2.2, m=m)
+
+
+def test_an_unknown_factor_is_named_when_it_explains_several_entries():
+    assert "same factor 3" in message(check_array, "x", EXPECTED * 3, EXPECTED)
+    assert "same factor" not in message(check_array, "x", np.array([[3.0, 6.0, 4.0]]), EXPECTED)
+
+
+def test_no_factor_claim_when_the_zero_entries_differ():
+    expected = np.array([[0.0, 1.0, 2.0]])
+    assert "sign is flipped" not in message(check_array, "x", np.array([[5.0, -1.0, -2.0]]), expected)
+    assert "sign is flipped" in message(check_array, "x", -expected, expected)
+
+
+def test_absolute_error_where_zero_was_expected():
+    text = message(check_array, "dZ", np.array([[6.0, 2.0, 3.0]]), np.array([[0.0, 2.0, 3.0]]))
+    assert "1 wrong value(s) where 0 was expected (largest absolute error there 6)" in text
+    assert "relative error" not in text
+
+
+def test_float32_results_are_told_to_compute_in_float64():
+    expected = np.array([[-0.00616958123, 0.5]])
+    text = message(check_array, "dW", (expected * (1 + 3e-6)).astype(np.float32), expected)
+    assert "your result is float32" in text and "compute in float64" in text and "agree" in text
+    assert "float32" in message(check_scalar, "J", np.float32(0.1234567891 * (1 + 3e-6)), 0.1234567891)
+    assert "float32" not in message(check_array, "dW", expected * 2, expected)
+
+
+def test_a_runtime_warning_becomes_a_failure_with_the_hint():
+    with pytest.raises(CheckFailed) as error:
+        with warnings_fail("sigmoid(-1000)", hint="use the stable sigmoid"):
+            1 / (1 + np.exp(np.array([1000.0])))
+    text = str(error.value)
+    assert "overflow encountered in exp" in text and "Hint: use the stable sigmoid" in text
+    with warnings_fail("quiet"):
+        np.exp(np.array([1.0]))
+
+
+def _failing_check():
+    check_scalar("linear_forward(...)", 1.0, 2.0)
+
+
+def test_blame_earlier_names_the_earlier_exercise_that_fails():
+    with pytest.raises(CheckFailed) as error:
+        with blame_earlier("model_forward", [("linear_forward (exercise 3)", _failing_check)]):
+            check_scalar("AL", 0.0, 1.0)
+    text = str(error.value)
+    assert text.startswith("your linear_forward (exercise 3) is wrong, and model_forward builds on it")
+    assert "linear_forward(...): 1 of 1 values are wrong" in text
+
+
+def test_blame_earlier_keeps_the_own_failure_when_the_earlier_exercises_pass():
+    with pytest.raises(CheckFailed, match="^AL: "):
+        with blame_earlier("model_forward", [("linear_forward (exercise 3)", lambda: None)]):
+            check_scalar("AL", 0.0, 1.0)
+    with pytest.raises(NotImplementedError):
+        with blame_earlier("model_forward", [("linear_forward (exercise 3)", _failing_check)]):
+            raise NotImplementedError()
+    with blame_earlier("model_forward", [("linear_forward (exercise 3)", _failing_check)]):
+        pass
