@@ -81,7 +81,7 @@ def apple_drawing(
     nodes = [
         ("price", "apple price", (0.0, 1.5)),
         ("count", "apple count", (0.0, -0.5)),
-        ("tax", "tax", (2.2, -1.0)),
+        ("tax", "tax", (4.2, -1.0)),   # straight below its gate: its labels stay clear of the (1.1) above
         ("mul1", "×", (2.0, 0.5)),
         ("mul2", "×", (4.2, 0.5)),
         ("total", "total", (5.8, 0.5)),

@@ -334,6 +334,23 @@ def warnings_fail(name: str, *, hint: str | None = None) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def explain_errors(name: str, *, hint: str | None = None) -> Iterator[None]:
+    """Inside the block a warning or an unexpected error from the learner's code fails with a sentence and ``hint``.
+
+    A RuntimeWarning is treated as by ``warnings_fail``; any other exception (a numpy
+    ``TypeError`` or ``ValueError``, a ``KeyError``) is reported with its type and message.
+    Check failures and ``NotImplementedError`` (an exercise not written yet) pass through.
+    """
+    try:
+        with warnings_fail(name, hint=hint):
+            yield
+    except (CheckFailed, NotImplementedError):
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever the learner's code raised is reported
+        _fail(name, [f"raised {type(error).__name__}: {error}"], hint)
+
+
+@contextlib.contextmanager
 def blame_earlier(caller: str, earlier: Sequence[tuple[str, Callable[[], None]]]) -> Iterator[None]:
     """If a check inside the block fails, first re-check the earlier exercises ``caller`` builds on.
 

@@ -77,3 +77,21 @@ def test_apple_drawing_has_forward_values_and_optional_gradients():
     assert values[("mul2", "total")] == (220.0, 1.0)
     _, forward_only = apple_drawing(backward=False)
     assert all(grad is None for _, _, _, grad in forward_only)
+
+
+def test_apple_drawing_labels_do_not_overlap():
+    """As notebook 05 draws it (8 x 3 inches), no value or gradient label comes close to another label or a node."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from bpkit.plots import draw_computation_graph
+
+    nodes, edges = apple_drawing()
+    fig = Figure(figsize=(8, 3))
+    ax = draw_computation_graph(nodes, edges, ax=fig.add_subplot())
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_text()]
+    gap = 4  # pixels at 100 dpi: labels closer than this read as one
+    touching = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
+                if box_a.padded(gap / 2).overlaps(box_b.padded(gap / 2))]
+    assert not touching

@@ -13,6 +13,7 @@ from bpkit.testing import (
     check_raises,
     check_scalar,
     check_shape,
+    explain_errors,
     forbid,
     warnings_fail,
 )
@@ -176,3 +177,19 @@ def test_blame_earlier_keeps_the_own_failure_when_the_earlier_exercises_pass():
             raise NotImplementedError()
     with blame_earlier("model_forward", [("linear_forward (exercise 3)", _failing_check)]):
         pass
+
+
+def test_explain_errors_reports_the_learners_exception_with_the_hint():
+    with pytest.raises(CheckFailed) as error:
+        with explain_errors("cross_entropy_cost(AL (2, 3), Y)", hint="sum, do not take a matrix product"):
+            float(np.ones((2, 2)))
+    text = str(error.value)
+    assert text.startswith("cross_entropy_cost(AL (2, 3), Y): raised TypeError: ")
+    assert "Hint: sum, do not take a matrix product" in text
+    with pytest.raises(CheckFailed, match="overflow"):
+        with explain_errors("sigmoid"):
+            np.exp(np.array([1000.0]))
+    for passing in (NotImplementedError, CheckFailed):
+        with pytest.raises(passing):
+            with explain_errors("f"):
+                raise passing("as it is")
