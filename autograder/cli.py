@@ -78,8 +78,14 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"error: no such assignment: {', '.join(unknown)} (have: {', '.join(assignments(SOLUTIONS))})",
               file=sys.stderr)
         return 2
-    summary = grade(workspace, args.assignments or None, workers=args.workers, force=args.force,
-                    timeout=args.timeout, db_url=args.db)
+    from autograder.sandbox import SandboxUnavailable
+
+    try:
+        summary = grade(workspace, args.assignments or None, workers=args.workers, force=args.force,
+                        timeout=args.timeout, db_url=args.db, sandbox=not args.no_sandbox)
+    except SandboxUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(_summary_text(summary))
     return 0
 
@@ -88,10 +94,15 @@ def _summary_text(summary) -> str:
     from collections import Counter
 
     statuses = Counter(r.status for r in summary.results)
+    from autograder.sandbox import describe
+
     timed_out = sum(any(c["status"] == "timed out" for c in r.cells) for r in summary.results)
+    unsandboxed = sum(not r.sandboxed for r in summary.results)
+    where = describe() if summary.sandboxed else "WITHOUT a sandbox (--no-sandbox): submissions ran as you"
+    note = f"; {unsandboxed} stored result(s) were graded without a sandbox" if unsandboxed else ""
     return (
         f"graded {summary.graded}, unchanged {summary.skipped}, not handed in {summary.missing} "
-        f"in {summary.seconds:.1f}s; statuses: {dict(statuses)}; with a timed-out cell: {timed_out}"
+        f"in {summary.seconds:.1f}s, {where}; statuses: {dict(statuses)}; with a timed-out cell: {timed_out}{note}"
     )
 
 
@@ -128,7 +139,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The whole pipeline on a generated sample class in a temporary workspace."""
     from autograder.demo import run_demo
 
-    return run_demo(workers=args.workers, timeout=args.timeout)
+    return run_demo(workers=args.workers, timeout=args.timeout, sandbox=not args.no_sandbox)
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
@@ -171,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: number of cores)")
     p.add_argument("--force", action="store_true", help="grade everything again, changed or not")
     p.add_argument("--timeout", type=int, default=30, help="seconds a single cell may run (default: 30)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run submissions without the bubblewrap sandbox, as you (only for code you trust)")
     workspace_options(p)
     p.set_defaults(func=cmd_grade)
 
@@ -186,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="run the whole pipeline on a generated sample class in a temporary workspace")
     p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: number of cores)")
     p.add_argument("--timeout", type=int, default=10, help="seconds a single cell may run (default: 10)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="grade the sample class without the sandbox (it does so anyway, saying so, where none can be made)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("lab", help=f"start JupyterLab on {COURSE.relative_to(REPO)}/")

@@ -13,6 +13,7 @@ from autograder.feedback import write_feedback
 from autograder.grade import grade
 from autograder.release import find_leaks, generate
 from autograder.report import write_report
+from autograder.sandbox import SandboxUnavailable, describe, ensure_available
 from autograder.workspace import Workspace
 
 
@@ -33,9 +34,25 @@ def _table(grades_csv: Path, expected: dict[str, dict[str, float]]) -> list[str]
     return lines
 
 
-def run_demo(workers: int | None = None, timeout: int = 10) -> int:
+def _use_sandbox(wanted: bool) -> bool:
+    """Grade in the sandbox where one can be made; otherwise say plainly that the demo runs without."""
+    if not wanted:
+        print("sandbox: off (--no-sandbox); the sample class is generated code, not students'")
+        return False
+    try:
+        ensure_available()
+    except SandboxUnavailable as error:
+        print(f"sandbox: NOT USED. {error}\n"
+              "         The demo goes on without it: its sample class is generated code, not students'.")
+        return False
+    print(f"sandbox: {describe()}")
+    return True
+
+
+def run_demo(workers: int | None = None, timeout: int = 10, sandbox: bool = True) -> int:
     """Run the pipeline in a fresh temporary workspace and print what happened and where it is."""
     start = time.perf_counter()
+    sandbox = _use_sandbox(sandbox)
     workspace = Workspace(Path(tempfile.mkdtemp(prefix="bpcourse-demo-")))
     print(f"workspace: {workspace.root}")
 
@@ -51,7 +68,7 @@ def run_demo(workers: int | None = None, timeout: int = 10) -> int:
     for name, why in report.unmatched:
         print(f"   not collected: {name}: {why}")
 
-    summary = grade(workspace, workers=workers, timeout=timeout)
+    summary = grade(workspace, workers=workers, timeout=timeout, sandbox=sandbox)
     print(f"3. grade: {summary.graded} notebooks graded in {summary.seconds:.1f}s "
           f"({summary.missing} not handed in)")
 

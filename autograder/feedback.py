@@ -59,6 +59,10 @@ def exercise_name(grade_id: str) -> str:
     return grade_id.removeprefix("test_")
 
 
+UNSANDBOXED_NOTICE = ("This notebook was graded without the grading sandbox (bpcourse grade --no-sandbox): "
+                      "its code ran with the grader's own rights.")
+
+
 def status_notice(result: StoredResult) -> str:
     """Why a notebook was not graded normally, in plain words ("" when it was)."""
     if result.status == "graded":
@@ -88,12 +92,13 @@ def render_feedback(result: StoredResult) -> str:
     """The feedback page for one stored result."""
     title = f"{result.assignment} / {result.notebook}"
     notice = status_notice(result)
+    unsandboxed = "" if result.sandboxed else UNSANDBOXED_NOTICE
     rows = "".join(_row(cell) for cell in result.cells)
     body = (
         f"<h1>Feedback: {escape(result.assignment)}</h1>\n"
         f"<p class=\"sub\">Notebook {escape(result.notebook)}, student {escape(result.student)}</p>\n"
         f"<p class=\"score\">Score: {points(result.score)} / {points(result.max_score)}</p>\n"
-        + (f"<p class=\"notice\">{escape(notice)}</p>\n" if notice else "")
+        + "".join(f"<p class=\"notice\">{escape(text)}</p>\n" for text in (notice, unsandboxed) if text)
         + "<table>\n<thead><tr><th>Exercise</th><th class=\"num\">Points</th><th>Result</th></tr></thead>\n"
         f"<tbody>\n{rows}</tbody>\n</table>\n"
     )

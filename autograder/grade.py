@@ -20,11 +20,13 @@ from pathlib import Path
 import nbformat
 
 from autograder import notebooks as nbs
-from autograder.grading import DEFAULT_TIMEOUT, NotebookResult, grade_notebook, worker_pool
+from autograder.grading import DEFAULT_TIMEOUT, NotebookResult, grade_notebook
 from autograder.paths import SOLUTIONS, assignments, notebooks
+from autograder.pool import WorkerLost, WorkerPool
+from autograder.sandbox import Limits, ensure_available
 from autograder.workspace import StoredResult, Workspace, atomic_write
 
-GRADER_VERSION = "1"
+GRADER_VERSION = "2"
 """Bump when grading semantics change, so stored results are graded again."""
 
 
@@ -43,15 +45,24 @@ class GradeSummary:
     skipped: int = 0
     missing: int = 0
     seconds: float = 0.0
+    sandboxed: bool = True
     results: list[StoredResult] = field(default_factory=list)
 
 
-def job_key(job: Job, timeout: int) -> str:
-    """What a result depends on: submission bytes, instructor notebook bytes, grader version, timeout."""
+@dataclass(frozen=True)
+class Settings:
+    """How a class is graded: per-cell timeout and the sandbox's limits (None: no sandbox)."""
+
+    timeout: int = DEFAULT_TIMEOUT
+    sandbox: Limits | None = Limits()
+
+
+def job_key(job: Job, settings: Settings) -> str:
+    """What a result depends on: submission bytes, instructor notebook bytes, grader version, settings."""
     digest = hashlib.sha256()
     digest.update(job.submission.read_bytes() if job.submission else b"<missing>")
     digest.update(job.source.read_bytes())
-    digest.update(f"{GRADER_VERSION}:{timeout}".encode())
+    digest.update(f"{GRADER_VERSION}:{settings}".encode())
     return digest.hexdigest()
 
 
@@ -66,32 +77,54 @@ def plan(workspace: Workspace, names: list[str], source_dir: Path = SOLUTIONS) -
     return jobs
 
 
-def missing_result(job: Job) -> NotebookResult:
-    """A zero for every test cell of a notebook nobody handed in."""
+def zero_result(job: Job, status: str, error: str, message: str) -> NotebookResult:
+    """A zero for every test cell of the job's notebook, with the reason."""
     from autograder.grading import CellResult
 
     cells = [
-        CellResult(nbs.grade_id(c), 0.0, float(nbs.nbgrader_meta(c).get("points", 0)), "not run",
-                   "no notebook was handed in")
+        CellResult(nbs.grade_id(c), 0.0, float(nbs.nbgrader_meta(c).get("points", 0)), "not run", message)
         for c in nbs.test_cells(nbs.read(job.source))
     ]
-    return NotebookResult(job.notebook, cells, "missing", f"{job.notebook} was not handed in")
+    return NotebookResult(job.notebook, cells, status, error)
 
 
-def _run(job: Job, timeout: int, autograded: Path) -> NotebookResult:
+def missing_result(job: Job) -> NotebookResult:
+    """A zero for every test cell of a notebook nobody handed in."""
+    return zero_result(job, "missing", f"{job.notebook} was not handed in", "no notebook was handed in")
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to grade one notebook and write its executed copy."""
+
+    job: Job
+    settings: Settings
+    autograded: Path
+    key: str
+
+
+def run_task(task: Task) -> NotebookResult:
     """Worker: grade one submission and write its executed notebook. A failure of the grader itself
     (not of the submission) becomes a zero with the reason, so the rest of the class is still graded."""
+    job = task.job
     try:
-        result = grade_notebook(job.submission, nbs.read(job.source), timeout=timeout, name=job.notebook)
+        result = grade_notebook(job.submission, nbs.read(job.source), timeout=task.settings.timeout,
+                                name=job.notebook, sandbox=task.settings.sandbox)
     except Exception as error:  # noqa: BLE001 - reported in the result, never raised
-        result = missing_result(job)
-        result.status, result.error = "error", f"the grader could not run this notebook: {error!r}"
-        for cell in result.cells:
-            cell.message = "not graded: the grader could not run this notebook"
-        return result
+        failed = zero_result(job, "error", f"the grader could not run this notebook: {error!r}",
+                             "not graded: the grader could not run this notebook")
+        failed.sandboxed = task.settings.sandbox is not None
+        return failed
     if result.graded is not None:
-        atomic_write(autograded, nbformat.writes(result.graded).encode())
+        atomic_write(task.autograded, nbformat.writes(result.graded).encode())
         result.graded = None
+    return result
+
+
+def lost_result(task: Task, lost: WorkerLost) -> NotebookResult:
+    """A zero for a notebook whose grading process died every time."""
+    result = zero_result(task.job, "kernel died", lost.reason, f"not graded: {lost.reason}")
+    result.sandboxed = task.settings.sandbox is not None
     return result
 
 
@@ -131,39 +164,45 @@ def grade(
     timeout: int = DEFAULT_TIMEOUT,
     db_url: str | None = None,
     progress: bool = True,
+    sandbox: bool = True,
+    source_dir: Path = SOLUTIONS,
 ) -> GradeSummary:
-    """Grade what changed since the last run (everything with ``force``) and update the gradebook."""
+    """Grade what changed since the last run (everything with ``force``) and update the gradebook.
+
+    With ``sandbox`` (the default) every kernel runs in the grading sandbox, and grading stops with
+    SandboxUnavailable, saying why, where none can be made; ``sandbox=False`` is the explicit way out.
+    """
     from autograder import gradebook
 
     start = time.perf_counter()
-    names = names or assignments(SOLUTIONS)
-    summary = GradeSummary()
-    todo: list[tuple[Job, str]] = []
-    for job in plan(workspace, names):
-        key = job_key(job, timeout)
+    if sandbox:
+        ensure_available()
+    settings = Settings(timeout, Limits() if sandbox else None)
+    names = names or assignments(source_dir)
+    summary = GradeSummary(sandboxed=sandbox)
+    todo: list[Task] = []
+    for job in plan(workspace, names, source_dir):
+        key = job_key(job, settings)
         stored = workspace.load_result(job.student, job.assignment, job.notebook)
         if stored is not None and stored.key == key and not force:
             summary.skipped += 1
             continue
         if job.submission is None:
-            workspace.save_result(StoredResult.from_result(job.student, job.assignment, key, missing_result(job)))
+            missing = missing_result(job)
+            missing.sandboxed = sandbox
+            workspace.save_result(StoredResult.from_result(job.student, job.assignment, key, missing))
             summary.missing += 1
             continue
-        todo.append((job, key))
-    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    bar = Progress(len(todo), workers) if progress and todo else None
-    with worker_pool(workers) as pool:
-        futures = {
-            pool.submit(_run, job, timeout, workspace.autograded(job.student, job.assignment, job.notebook)): (job, key)
-            for job, key in todo
-        }
-        for future in as_completed(futures):
-            job, key = futures[future]
-            result = future.result()
-            workspace.save_result(StoredResult.from_result(job.student, job.assignment, key, result))
-            summary.graded += 1
-            if bar:
-                bar.step(f"{job.student}/{job.assignment}: {result.score:g}/{result.max_score:g}")
+        todo.append(Task(job, settings, workspace.autograded(job.student, job.assignment, job.notebook), key))
+    bar = Progress(len(todo), workers or 1) if progress and todo else None
+    pool = WorkerPool(run_task, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    for task, outcome in pool.map(todo):
+        result = lost_result(task, outcome) if isinstance(outcome, WorkerLost) else outcome
+        job = task.job
+        workspace.save_result(StoredResult.from_result(job.student, job.assignment, task.key, result))
+        summary.graded += 1
+        if bar:
+            bar.step(f"{job.student}/{job.assignment}: {result.score:g}/{result.max_score:g}")
     summary.results = [r for r in workspace.results() if r.assignment in names]
     url = db_url or workspace.db_url
     gradebook.ensure_assignments(url, workspace.root, names)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import json
 import multiprocessing
 import os
 import resource
@@ -18,7 +19,8 @@ import re
 import secrets
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,15 +31,13 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
+from autograder.sandbox import Limits, SandboxedKernelManager, socket_folder
 
 DEFAULT_TIMEOUT = 30
 """Seconds a single cell may run before it is interrupted."""
 
-MEMORY_LIMIT = 4 * 1024**3
-"""Bytes of address space a grading kernel may use: a runaway allocation fails inside it, not the machine."""
-
-KERNEL_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-"""Grading runs one kernel per core; BLAS threads inside each kernel would only fight each other."""
+UNSANDBOXED_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""A kernel outside the sandbox (a learner's own check) keeps the caller's environment, with one BLAS thread."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
@@ -69,6 +69,7 @@ class NotebookResult:
     error: str = ""
     duration: float = 0.0
     graded: NotebookNode | None = None
+    sandboxed: bool = False
 
     @property
     def score(self) -> float:
@@ -262,15 +263,15 @@ def score_cells(
             continue
         gid = nbs.grade_id(cell)
         max_points = float(nbs.nbgrader_meta(cell).get("points", 0))
-        if stopped_at is not None and index > stopped_at:
-            results.append(CellResult(gid, 0.0, max_points, "not run", "the kernel died before this test ran"))
-        elif hung is not None:
+        if hung is not None:
             where = "this test cell" if hung == position else f"cell {hung} (before this test)"
             results.append(
                 CellResult(gid, 0.0, max_points, "timed out",
                            f"{where} ran longer than {timeout} s and was interrupted; remove the code that never ends")
             )
             hung = None
+        elif stopped_at is not None and index > stopped_at:
+            results.append(CellResult(gid, 0.0, max_points, "not run", "the kernel died before this test ran"))
         elif cell.get("execution_count") is None:
             results.append(CellResult(gid, 0.0, max_points, "not run", "this test cell did not run"))
         else:
@@ -286,21 +287,50 @@ def score_cells(
     return results
 
 
+OUTPUT_LIMIT = 1024**2
+"""Bytes of output a cell may produce; the rest is dropped with a note (as nbgrader's LimitOutput does)."""
+
+OUTPUT_CUT = "\n[output cut: this cell printed more than {limit} MiB; the rest was dropped]\n"
+
+
 class _Client(NotebookClient):
-    """NotebookClient that remembers which cells it had to interrupt."""
+    """NotebookClient that remembers which cells it had to interrupt, stops a kernel that ignores the
+    interrupt, caps each cell's output, and freezes a sandbox's socket folder once the kernel is up."""
 
     def __init__(self, nb: NotebookNode, **kwargs: object) -> None:
         super().__init__(nb, **kwargs)
         self.timed_out: set[int] = set()
+        self.ignored_interrupt = False
         self.current = -1
+        self.output_bytes = 0
+
+    async def async_start_new_kernel_client(self):  # type: ignore[override]
+        client = await super().async_start_new_kernel_client()
+        if isinstance(self.km, SandboxedKernelManager):
+            self.km.freeze()
+        return client
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):  # type: ignore[override]
-        self.current = cell_index
+        self.current, self.output_bytes = cell_index, 0
         return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
 
     async def _async_handle_timeout(self, timeout, cell=None):  # type: ignore[override]
+        if self.current in self.timed_out:  # interrupted once already and still running
+            self.ignored_interrupt = True
+            await self.km.shutdown_kernel(now=True)
+            raise DeadKernelError("the cell ignored the interrupt")
         self.timed_out.add(self.current)
         return await super()._async_handle_timeout(timeout, cell)
+
+    def output(self, outs, msg, display_id, cell_index):  # type: ignore[override]
+        if self.output_bytes > OUTPUT_LIMIT:
+            return None
+        self.output_bytes += len(json.dumps(msg.get("content", {})))
+        if self.output_bytes > OUTPUT_LIMIT:
+            note = nbformat.v4.new_output("stream", name="stdout", text=OUTPUT_CUT.format(limit=OUTPUT_LIMIT // 1024**2))
+            outs.append(note)
+            return note
+        return super().output(outs, msg, display_id, cell_index)
 
 
 def _limit_memory(limit: int) -> Callable[[], None]:
@@ -310,41 +340,60 @@ def _limit_memory(limit: int) -> Callable[[], None]:
     return apply
 
 
+@contextmanager
+def _kernel(limits: Limits | None) -> Iterator[dict[str, object]]:
+    """NotebookClient arguments for one fresh kernel: sandboxed with ``limits``, or plain (a learner's check)."""
+    if limits is None:
+        with tempfile.TemporaryDirectory(prefix="bpcourse-run-") as cwd:
+            yield {"kernel_name": "python3", "resources": {"metadata": {"path": cwd}},
+                   "start": {"stderr": subprocess.DEVNULL, "preexec_fn": _limit_memory(Limits().memory), "env": UNSANDBOXED_ENV}}
+        return
+    with socket_folder() as folder:
+        km = SandboxedKernelManager(folder, limits)
+        try:
+            yield {"km": km, "start": {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}}
+        finally:
+            km.destroy()
+
+
 def execute(
-    nb: NotebookNode, timeout: int = DEFAULT_TIMEOUT, memory_limit: int = MEMORY_LIMIT
+    nb: NotebookNode, timeout: int = DEFAULT_TIMEOUT, sandbox: Limits | None = None
 ) -> tuple[NotebookNode, set[int], int | None, str]:
-    """Run every cell in a fresh kernel in an empty temporary folder, with limited memory.
+    """Run every cell in a fresh kernel (inside a sandbox with ``sandbox`` limits, unless None).
 
     Returns (executed notebook, indices of interrupted cells, index of the cell
     during which the kernel died or None, error text).
     """
     for attempt in (1, 2):
-        with tempfile.TemporaryDirectory(prefix="bpcourse-run-") as cwd:
-            client = _Client(
-                nb,
-                timeout=timeout,
-                interrupt_on_timeout=True,
-                allow_errors=True,
-                kernel_name="python3",
-                resources={"metadata": {"path": cwd}},
-            )
+        with _kernel(sandbox) as kernel:
+            start = kernel.pop("start")
+            client = _Client(nb, timeout=timeout, interrupt_on_timeout=True, allow_errors=True, **kernel)
             try:
                 # stderr: the kernel process's own log, not the learner's output
-                client.execute(stderr=subprocess.DEVNULL, preexec_fn=_limit_memory(memory_limit), env=KERNEL_ENV)
+                client.execute(**start)
             except (DeadKernelError, RuntimeError) as error:
                 if client.current < 0 and attempt == 1:
                     continue  # the kernel did not start (a loaded machine): no learner code ran, try once more
                 if client.current < 0:
                     raise
-                return nb, client.timed_out, client.current, str(error)
+                reason = INTERRUPT_IGNORED if client.ignored_interrupt else str(error)
+                return nb, client.timed_out, client.current, reason
         break
     return nb, client.timed_out, None, ""
 
 
 def grade_notebook(
-    submission: Path | NotebookNode, source: NotebookNode, timeout: int = DEFAULT_TIMEOUT, name: str | None = None
+    submission: Path | NotebookNode,
+    source: NotebookNode,
+    timeout: int = DEFAULT_TIMEOUT,
+    name: str | None = None,
+    sandbox: Limits | None = None,
 ) -> NotebookResult:
-    """Grade a submitted notebook (path or node) against its source notebook. Never raises for bad input."""
+    """Grade a submitted notebook (path or node) against its source notebook. Never raises for bad input.
+
+    With ``sandbox`` limits the kernel runs in the grading sandbox (autograder.sandbox); without, as
+    a plain local kernel (a learner checking their own work). A kernel that dies is given one more try.
+    """
     start = time.perf_counter()
     label = name or (submission.name if isinstance(submission, Path) else "notebook")
     try:
@@ -359,16 +408,38 @@ def grade_notebook(
         ]
         return NotebookResult(label, cells, "invalid", f"not a readable notebook: {error}", time.perf_counter() - start)
     merged = merge_submission(nb, source)
+    result = _run_merged(merged, source, timeout, sandbox)
+    if result.status == "kernel died" and not result.error.startswith(INTERRUPT_IGNORED):
+        # once more in a fresh kernel: the machine, not the code, may be at fault
+        result = _run_merged(merged, source, timeout, sandbox)
+        if result.status == "kernel died":
+            result.error += " (it stopped the same way when graded a second time, in a fresh kernel)"
+    result.notebook, result.duration = label, time.perf_counter() - start
+    return result
+
+
+INTERRUPT_IGNORED = "a cell ignored the interrupt"
+
+
+def _death_reason(position: int, error: str, timeout: int) -> str:
+    if error == INTERRUPT_IGNORED:
+        return (f"{INTERRUPT_IGNORED}: cell {position} ran longer than {timeout} s and went on after it was "
+                "interrupted, so its kernel was stopped; the cells after it did not run")
+    return (f"the kernel stopped while running cell {position} ({error}): the code in it ended the "
+            "Python process (os._exit, a crash, or running out of memory); the cells after it did not run")
+
+
+def _run_merged(merged: NotebookNode, source: NotebookNode, timeout: int, sandbox: Limits | None) -> NotebookResult:
+    """Execute the merged notebook once in a fresh kernel and score it."""
     instrumented, token = instrument(merged, source)
-    executed, timed_out, stopped_at, error = execute(instrumented, timeout)
+    executed, timed_out, stopped_at, error = execute(instrumented, timeout, sandbox)
     status = "kernel died" if stopped_at is not None else "graded"
     if stopped_at is not None:
         position = sum(not c.metadata.get(INJECTED) for c in executed.cells[: stopped_at + 1])
-        error = (f"the kernel stopped while running cell {position} ({error}): the code in it ended the "
-                 "Python process (os._exit, a crash, or running out of memory); the cells after it did not run")
+        error = _death_reason(position, error, timeout)
     cells = score_cells(executed, timed_out, stopped_at, timeout, token)
     graded = uninstrument(executed, merged, token)
-    return NotebookResult(label, cells, status, error, time.perf_counter() - start, graded)
+    return NotebookResult("", cells, status, error, 0.0, graded, sandboxed=sandbox is not None)
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:

@@ -166,8 +166,9 @@ def _img(src: str, alt: str) -> str:
     return f"<p><img src=\"{escape(quote(src))}\" alt=\"{escape(alt)}\"></p>\n"
 
 
-def render_report(all_stats: list[AssignmentStats], images: set[str]) -> str:
-    """The report page; ``images`` are the figure files written next to it."""
+def render_report(all_stats: list[AssignmentStats], images: set[str], unsandboxed: int = 0) -> str:
+    """The report page; ``images`` are the figure files written next to it; ``unsandboxed`` counts the
+    notebooks graded without the sandbox."""
     summary_head = _cells(
         ["Assignment", "Submissions", "Mean", "Median", "Min", "Max", "Out of", f"Lowest {HARDEST} exercises"], "th"
     )
@@ -176,7 +177,9 @@ def render_report(all_stats: list[AssignmentStats], images: set[str]) -> str:
         "<h1>Class report</h1>\n"
         "<p class=\"sub\">Scores cover the notebooks that were handed in; a student's total adds up "
         "their notebooks of the assignment. Missing notebooks are only counted below.</p>\n"
-        f"<h2>Scores</h2>\n<table id=\"summary\">\n<thead><tr>{summary_head}</tr></thead>\n<tbody>\n"
+        + (f"<p class=\"notice\">{unsandboxed} notebook(s) were graded without the grading sandbox "
+           "(bpcourse grade --no-sandbox): their code ran with the grader's own rights.</p>\n" if unsandboxed else "")
+        + f"<h2>Scores</h2>\n<table id=\"summary\">\n<thead><tr>{summary_head}</tr></thead>\n<tbody>\n"
         + "".join(_summary_row(s) for s in all_stats)
         + "</tbody>\n</table>\n"
         + "".join(_img(s.histogram, f"histogram of total scores on {s.name}") for s in all_stats if s.histogram in images)
@@ -193,7 +196,8 @@ def render_report(all_stats: list[AssignmentStats], images: set[str]) -> str:
 def write_report(workspace: Workspace, out_dir: Path) -> Path:
     """Write the figures and ``report.html`` into ``out_dir``; return the path of the page."""
     out_dir = Path(out_dir)
-    all_stats = assignment_stats(workspace.results())
+    results = workspace.results()
+    all_stats = assignment_stats(results)
     images = set()
     for stats in all_stats:
         if stats.totals:
@@ -203,5 +207,6 @@ def write_report(workspace: Workspace, out_dir: Path) -> Path:
         atomic_write(out_dir / EXERCISE_CHART, exercise_chart_png(all_stats))
         images.add(EXERCISE_CHART)
     report = out_dir / "report.html"
-    atomic_write(report, render_report(all_stats, images).encode())
+    unsandboxed = sum(not r.sandboxed for r in results if r.status != "missing")
+    atomic_write(report, render_report(all_stats, images, unsandboxed).encode())
     return report

@@ -47,6 +47,7 @@ class StoredResult:
     error: str
     duration: float
     cells: list[dict[str, Any]] = field(default_factory=list)
+    sandboxed: bool = True
 
     @property
     def score(self) -> float:
@@ -63,7 +64,7 @@ class StoredResult:
     def from_result(cls, student: str, assignment: str, key: str, result: NotebookResult) -> "StoredResult":
         return cls(
             student, assignment, result.notebook, key, result.status, result.error, result.duration,
-            [asdict(c) for c in result.cells],
+            [asdict(c) for c in result.cells], result.sandboxed,
         )
 
 

@@ -1,0 +1,297 @@
+"""The grading sandbox: every grading kernel runs inside bubblewrap (``bwrap``).
+
+What a sandboxed kernel sees and may do:
+
+* files: the system (``/usr``, a few files of ``/etc``), the Python installation
+  and environment, and of the repository only ``bpkit/`` and ``assets/`` (plus the
+  in-kernel guard), all read-only; one private, size-capped tmpfs at ``/tmp``
+  (working directory and HOME) that disappears with the sandbox; and the folder
+  holding its own kernel's Unix sockets, which the grader freezes (no new files)
+  as soon as the kernel is up. The workspace, ``solutions/``, ``.git``, the
+  grader's HOME and /tmp are not there at all.
+* network: a network namespace of its own with only a loopback; the kernel
+  talks to the grader over Unix sockets (jupyter_client's ``ipc`` transport).
+* processes: a PID namespace of its own, so it can neither see nor signal
+  anything outside; when the kernel ends, the namespace and everything started
+  in it end too. Under a root grader each sandbox runs as its own unprivileged
+  uid, so its process limit (which stops fork bombs) is its own.
+* resources: address space, CPU seconds and processes are capped with rlimits,
+  the scratch by the tmpfs size; the out-of-memory killer takes sandbox
+  processes first (oom_score_adj 1000).
+
+Interrupts are sent as Jupyter ``interrupt_request`` messages: a signal to the
+kernel's process group would end bwrap itself.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+from autograder.paths import REPO
+
+SANDBOX_UID_BASE = 1 << 24
+"""A root grader runs each sandbox as uid SANDBOX_UID_BASE + the grading process's pid: unique while it runs."""
+
+SOCKETS_INSIDE = "/run/kernel"
+"""Where the sandbox sees the folder of its kernel's sockets and connection file."""
+
+KERNEL_ARGV = [sys.executable, "-m", "ipykernel_launcher", "-f", f"{SOCKETS_INSIDE}/inside.json"]
+
+KERNEL_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": "/tmp/home",
+    "LANG": "C.UTF-8",
+    "MPLBACKEND": "Agg",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    # Grading runs one kernel per core; BLAS threads inside each kernel would only fight each other.
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+"""The whole environment of a grading kernel: nothing of the grader's is passed on."""
+
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group",
+             "hosts", "fonts", "ssl/openssl.cnf")
+"""The only parts of /etc a kernel sees."""
+
+LEARNER_PATHS = (REPO / "bpkit", REPO / "assets", REPO / "autograder" / "__init__.py",
+                 REPO / "autograder" / "guard.py")
+"""What of the repository learner code may read: the helper package, its data, and the in-kernel guard."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one grading kernel may use."""
+
+    memory: int = 4 * 1024**3
+    """Bytes of address space per process: a runaway allocation fails inside the kernel with MemoryError."""
+    cpu_seconds: int = 300
+    """CPU seconds per process (the kernel runs a whole notebook)."""
+    processes: int = 128
+    """Processes and threads in the sandbox: a fork bomb stops there."""
+    scratch: int = 256 * 1024**2
+    """Bytes of the private /tmp (working directory and HOME)."""
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot be made on this machine; the message says why and how to fix it."""
+
+
+def sandbox_uid() -> int:
+    """The uid the sandbox runs as: its own one under a root grader, else the grader's."""
+    return SANDBOX_UID_BASE + os.getpid() if os.geteuid() == 0 else os.geteuid()
+
+
+def _system_binds() -> list[tuple[str, str]]:
+    """(option, path) pairs for the read-only system: /usr, the /bin-style links, selected /etc files."""
+    binds = [("--ro-bind", "/usr")]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            binds.append(("--symlink", top))
+        elif os.path.isdir(top):
+            binds.append(("--ro-bind", top))
+    binds += [("--ro-bind", f"/etc/{name}") for name in ETC_FILES if os.path.exists(f"/etc/{name}")]
+    return binds
+
+
+def _python_paths() -> list[str]:
+    """The interpreter's installation and the environment, outside /usr, each once."""
+    found: list[str] = []
+    for prefix in (sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable))):
+        real = os.path.realpath(prefix)
+        if not real.startswith("/usr/") and not any(real == p or real.startswith(p + "/") for p in found):
+            found.append(real)
+    return found
+
+
+def _parents(paths: list[str]) -> list[str]:
+    """Every folder above the given absolute paths, outermost first, without / itself."""
+    found = {str(parent) for path in paths for parent in Path(path).parents if str(parent) != "/"}
+    return sorted(found, key=lambda folder: (folder.count("/"), folder))
+
+
+def _mounts(socket_dir: Path, limits: Limits) -> list[str]:
+    """bwrap arguments for the sandbox's file system: read-only system and Python, bpkit, a private /tmp."""
+    system = _system_binds()
+    ours = [*_python_paths(), *(str(p) for p in LEARNER_PATHS if p.exists()), SOCKETS_INSIDE]
+    args = [arg for parent in _parents([path for _, path in system] + ours)
+            for arg in ("--perms", "0755", "--dir", parent)]  # bwrap would make them 0700
+    for option, path in system:
+        args += ["--symlink", os.readlink(path), path] if option == "--symlink" else [option, path, path]
+    for path in ours[:-1]:
+        args += ["--ro-bind", path, path]
+    return args + [
+        "--proc", "/proc", "--dev", "/dev",
+        "--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/tmp",
+        "--perms", "0777", "--dir", "/tmp/home", "--perms", "0777", "--dir", "/tmp/work",
+        "--bind", str(socket_dir), SOCKETS_INSIDE,
+    ]
+
+
+def _identity(uid: int) -> tuple[list[str], list[str]]:
+    """bwrap options and a command prefix that make the sandboxed process run as ``uid`` without privileges.
+
+    A root grader runs bwrap privileged (it can read a Python installed under /root) and has setpriv
+    switch to the sandbox's own uid, with no capabilities and no way to gain any; anyone else uses
+    bwrap unprivileged, in a user namespace of its own.
+    """
+    if os.geteuid() != 0:
+        return ["--unshare-user", "--disable-userns", "--cap-drop", "ALL"], []
+    setpriv = shutil.which("setpriv") or "setpriv"
+    return (
+        ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"],
+        [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+         "--bounding-set=-all", "--no-new-privs", "--"],
+    )
+
+
+def bwrap_command(socket_dir: Path, limits: Limits, argv: list[str], uid: int) -> list[str]:
+    """The full bwrap command line running ``argv`` in a fresh sandbox."""
+    env = [arg for name, value in KERNEL_ENV.items() for arg in ("--setenv", name, value)]
+    options, prefix = _identity(uid)
+    return [
+        shutil.which("bwrap") or "bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+        "--unshare-cgroup-try", "--die-with-parent", "--new-session", *options, "--hostname", "grading",
+        "--clearenv", *env, *_mounts(socket_dir, limits), "--chdir", "/tmp/work", "--", *prefix, *argv,
+    ]
+
+
+def limit_process(limits: Limits) -> Callable[[], None]:
+    """A preexec function for bwrap: cap resources and make the OOM killer take the sandbox first."""
+
+    def apply() -> None:  # runs in the child between fork and exec, inherited by the whole sandbox
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write("1000")
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        # Counted per uid: under root, the sandbox's own; otherwise the user's, so leave room for the rest.
+        extra = 0 if os.geteuid() == 0 else _user_processes()
+        resource.setrlimit(resource.RLIMIT_NPROC, (extra + limits.processes,) * 2)
+
+    return apply
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel runs inside bwrap and talks over Unix sockets in ``socket_dir``."""
+
+    def __init__(self, socket_dir: Path, limits: Limits, **kwargs: object) -> None:
+        super().__init__(transport="ipc", ip=str(socket_dir / "kernel"), **kwargs)
+        self.socket_dir = socket_dir
+        self.limits = limits
+        self.uid = sandbox_uid()
+        self.connection_file = str(socket_dir / "kernel.json")
+        self._kernel_spec = KernelSpec(argv=KERNEL_ARGV, display_name="Python 3 (sandboxed)", language="python",
+                                       interrupt_mode="message")
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        self._write_inside_connection_file()
+        return bwrap_command(self.socket_dir, self.limits, super().format_kernel_cmd(extra_arguments), self.uid)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
+        kw.update(preexec_fn=limit_process(self.limits), cwd=str(self.socket_dir), env={})
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    def _write_inside_connection_file(self) -> None:
+        """The connection file as the kernel sees it: the same keys, the sockets under SOCKETS_INSIDE."""
+        info = json.loads(Path(self.connection_file).read_text())
+        info["ip"] = f"{SOCKETS_INSIDE}/kernel"
+        inside = self.socket_dir / "inside.json"
+        inside.write_text(json.dumps(info))
+        os.chown(inside, self.uid, -1)
+        os.chmod(inside, 0o400)
+
+    def destroy(self) -> None:
+        """Kill everything in the sandbox and wait until it is gone (nbclient does not stop a kernel it was given)."""
+        import psutil
+
+        process = self.provisioner.process if self.provisioner is not None else None
+        if process is None:
+            return
+        try:
+            outer = psutil.Process(process.pid)
+            everything = [outer, *outer.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            everything = []
+        for member in everything:
+            with suppress(psutil.NoSuchProcess):
+                member.kill()
+        psutil.wait_procs(everything, timeout=10)
+        process.wait()
+
+    def freeze(self) -> None:
+        """Once the kernel has bound its sockets: no file can be added to or removed from their folder."""
+        os.chown(self.socket_dir, os.geteuid(), -1)
+        os.chmod(self.socket_dir, 0o555)
+
+
+@contextmanager
+def socket_folder() -> Iterator[Path]:
+    """A folder for one kernel's Unix sockets: private to the grader, writable by the sandbox until frozen."""
+    outer = Path(tempfile.mkdtemp(prefix="bpcourse-sandbox-"))
+    inner = outer / "ipc"
+    try:
+        inner.mkdir(mode=0o700)
+        os.chown(inner, sandbox_uid(), -1)
+        yield inner
+    finally:
+        if inner.exists():
+            os.chmod(inner, 0o700)
+        shutil.rmtree(outer, ignore_errors=True)
+
+
+def _advice(stderr: str) -> str:
+    lowered = stderr.lower()
+    if "permission denied" in lowered or "operation not permitted" in lowered or "namespace" in lowered:
+        return ("user namespaces are not allowed for this user. Allow them with "
+                "`sysctl -w user.max_user_namespaces=10000` (and, on Debian before 11, "
+                "`sysctl -w kernel.unprivileged_userns_clone=1`; on Ubuntu 23.10 and later, "
+                "`sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` or an AppArmor profile for bwrap)")
+    return "bwrap could not start a sandbox"
+
+
+@lru_cache(maxsize=1)
+def _probe() -> str | None:
+    """Why no sandbox can be made here, or None when one can (tried once per process, with the real options)."""
+    if not sys.platform.startswith("linux"):
+        return f"the sandbox needs Linux namespaces (bubblewrap); this is {sys.platform}"
+    if shutil.which("bwrap") is None:
+        return ("bubblewrap is not installed: `apt-get install bubblewrap` (Debian, Ubuntu), "
+                "`dnf install bubblewrap` (Fedora) or `pacman -S bubblewrap` (Arch)")
+    limits = Limits()
+    with socket_folder() as folder:
+        command = bwrap_command(folder, limits, [sys.executable, "-c", "import bpkit"], sandbox_uid())
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60, env={},
+                              preexec_fn=limit_process(limits))
+    if done.returncode != 0:
+        return f"{_advice(done.stderr)}; bwrap said: {done.stderr.strip()[:300]}"
+    return None
+
+
+def ensure_available() -> None:
+    """Raise SandboxUnavailable, with the reason and the fix, if grading kernels cannot be sandboxed here."""
+    reason = _probe()
+    if reason:
+        raise SandboxUnavailable(
+            f"cannot grade in a sandbox: {reason}. To grade without one (only for code you trust), "
+            "pass --no-sandbox."
+        )
+
+
+def describe() -> str:
+    """One line for people: what the sandbox does."""
+    return ("sandboxed (bubblewrap: no network, no view of the workspace or solutions/, own process namespace, "
+            f"{Limits().memory // 1024**3} GiB memory, {Limits().scratch // 1024**2} MiB scratch)")
