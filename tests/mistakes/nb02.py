@@ -158,6 +158,12 @@ def linear_forward(A_prev, W, b):
     Z = A_prev.T @ W.T + b.T
     return Z, (A_prev, W, b)
 '''),
+        Mistake("flattens the caller's b in place (b.shape = ...)", '''
+def linear_forward(A_prev, W, b):
+    b.shape = (b.size,)
+    Z = W @ A_prev + b[:, None]
+    return Z, (A_prev, W, b)
+'''),
         Mistake("calls bpkit's reference", '''
 def linear_forward(A_prev, W, b):
     return bpkit.network.linear_forward(A_prev, W, b)
@@ -224,6 +230,17 @@ def linear_activation_forward(A_prev, W, b, activation):
         A = 1 / (1 + np.exp(-Z))
     elif activation == "relu":
         A = np.maximum(0, Z)
+    else:
+        raise ValueError(activation)
+    return A, (linear_cache, Z)
+'''),
+        Mistake("ReLU in place overwrites Z in the cache", '''
+def linear_activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A = sigmoid(Z)
+    elif activation == "relu":
+        A = np.maximum(Z, 0, out=Z)
     else:
         raise ValueError(activation)
     return A, (linear_cache, Z)
@@ -314,6 +331,18 @@ def model_forward(X, params):
         caches.append(linear_cache)
     return A, caches
 '''),
+        Mistake("centres X in place", '''
+def model_forward(X, params):
+    X -= X.mean(axis=1, keepdims=True)
+    L = len(params) // 2
+    caches = []
+    A = X
+    for l in range(1, L + 1):
+        activation = "sigmoid" if l == L else "relu"
+        A, cache = linear_activation_forward(A, params["W" + str(l)], params["b" + str(l)], activation)
+        caches.append(cache)
+    return A, caches
+'''),
         Mistake("calls bpkit's linear_activation_forward", '''
 def model_forward(X, params):
     L = len(params) // 2
@@ -381,6 +410,17 @@ def cross_entropy_cost(AL, Y):
 def cross_entropy_cost(AL, Y):
     m = AL.shape[1]
     return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)
+'''),
+        Mistake("np.dot(Y, log(AL).T): a matrix once n[L] > 1", '''
+def cross_entropy_cost(AL, Y):
+    m = AL.shape[1]
+    A = np.clip(AL, 1e-12, 1 - 1e-12)
+    return float(-(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m)
+'''),
+        Mistake("np.where picks the right log but evaluates log(0) too", '''
+def cross_entropy_cost(AL, Y):
+    m = AL.shape[1]
+    return float(-np.sum(np.where(Y == 1, np.log(AL), np.log(1 - AL))) / m)
 '''),
         Mistake("mean over every entry", '''
 def cross_entropy_cost(AL, Y):

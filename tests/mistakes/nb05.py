@@ -123,6 +123,15 @@ LINEAR = [
     Mistake("dA_prev divided by m too", _linear(_DW, _DB, "W.T @ dZ / m")),
     Mistake("m read from the wrong axis", _linear(_DW, _DB, _DA, m="A_prev.shape[0]")),
     Mistake("db as the mean of all entries", _linear(_DW, "np.mean(dZ) * np.ones((dZ.shape[0], 1))", _DA)),
+    Mistake("divides the caller's dZ in place (dZ /= m)", '''def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dZ /= m
+    dW = dZ @ A_prev.T
+    db = np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = W.T @ dZ * m
+    return dA_prev, dW, db
+'''),
     Mistake("calls bpkit's reference", '''import bpkit.network
 
 
@@ -391,6 +400,7 @@ FIXED = [
     Mistake("bug left in place", _fixed(dA1="W2 @ dZ2")),
     Mistake("wrong fix: transposes the result instead of W2", _fixed(dA1="(W2 @ dZ2.T).T")),
     Mistake("wrong fix: ReLU mask >= 0 changed instead", _fixed(dA1="W2 @ dZ2", dZ1_mask="Z1 >= 0")),
+    Mistake("right fix, but the ReLU mask Z1 >= 0 (slope 1 at z = 0)", _fixed(dZ1_mask="Z1 >= 0")),
     Mistake("calls model_backward instead of fixing", '''def fixed_model_backward(AL, Y, caches):
     return model_backward(AL, Y, caches)
 
