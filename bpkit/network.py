@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpkit.activations import relu, sigmoid
-from bpkit.losses import cross_entropy_cost
+from bpkit.losses import categorical_cross_entropy_cost, cross_entropy_cost, softmax
 
 Array = NDArray[np.float64]
 Params = dict[str, Array]
@@ -69,16 +69,32 @@ def linear_activation_forward(
     return _activate(Z, activation), (linear_cache, Z)
 
 
-def model_forward(X: Array, params: Params) -> tuple[Array, list[LayerCache]]:
-    """Forward pass: ReLU in the hidden layers, sigmoid at the output; one cache per layer."""
+OUTPUTS = ("sigmoid", "softmax")
+"""Output layers: one sigmoid per unit (binary cross-entropy), or a softmax over the units (categorical)."""
+
+
+def model_forward(X: Array, params: Params, output: str = OUTPUT_ACTIVATION) -> tuple[Array, list[LayerCache]]:
+    """Forward pass: ReLU in the hidden layers, sigmoid (or ``output="softmax"``) at the output; one cache per layer."""
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output {output!r}: use 'sigmoid' or 'softmax'")
     caches: list[LayerCache] = []
     A = X
     L = num_layers(params)
-    for l in range(1, L + 1):
-        activation = OUTPUT_ACTIVATION if l == L else HIDDEN_ACTIVATION
-        A, cache = linear_activation_forward(A, params[f"W{l}"], params[f"b{l}"], activation)
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, params[f"W{l}"], params[f"b{l}"], HIDDEN_ACTIVATION)
         caches.append(cache)
+    if output == "softmax":
+        Z, linear_cache = linear_forward(A, params[f"W{L}"], params[f"b{L}"])
+        A, cache = softmax(Z), (linear_cache, Z)
+    else:
+        A, cache = linear_activation_forward(A, params[f"W{L}"], params[f"b{L}"], OUTPUT_ACTIVATION)
+    caches.append(cache)
     return A, caches
+
+
+def output_cost(AL: Array, Y: Array, output: str = OUTPUT_ACTIVATION) -> float:
+    """The cost that goes with the output layer: binary cross-entropy for sigmoids, categorical for a softmax."""
+    return categorical_cross_entropy_cost(AL, Y) if output == "softmax" else cross_entropy_cost(AL, Y)
 
 
 def linear_backward(
@@ -126,7 +142,9 @@ def model_backward(AL: Array, Y: Array, caches: Sequence[LayerCache]) -> Params:
     """Gradients of the mean cross-entropy cost for the network of ``model_forward``.
 
     For a sigmoid output with cross-entropy, dZ[L] = AL - Y: the two derivatives
-    -y/a + (1-y)/(1-a) and a(1-a) cancel, which is both faster and stable.
+    -y/a + (1-y)/(1-a) and a(1-a) cancel, which is both faster and stable. A softmax
+    output with the categorical cross-entropy gives the same dZ[L] = AL - Y, so the
+    same function serves both outputs.
     """
     grads: Params = {}
     L = len(caches)
@@ -191,12 +209,14 @@ def train(
     batch_size: int | None = None,
     seed: int = 0,
     callback: Callable[[int, float], Any] | None = None,
+    output: str = OUTPUT_ACTIVATION,
 ) -> tuple[Params, list[float]]:
     """Mini-batch gradient descent on the cross-entropy cost; returns (params, cost per epoch).
 
     ``batch_size=None`` uses the whole batch. ``callback(epoch, cost)`` runs after
-    each epoch (for a live cost curve). Raises ``TrainingDiverged`` naming the
-    epoch where the cost stopped being finite.
+    each epoch (for a live cost curve). ``output="softmax"`` trains a softmax output
+    layer on the categorical cross-entropy instead of one sigmoid per unit. Raises
+    ``TrainingDiverged`` naming the epoch where the cost stopped being finite.
     """
     rng = np.random.default_rng(seed)
     params = initialize_parameters(layer_dims, seed)
@@ -205,9 +225,9 @@ def train(
     for epoch in range(num_epochs):
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below, in words
             for X_batch, Y_batch in minibatches(X, Y, size, rng):
-                AL, caches = model_forward(X_batch, params)
+                AL, caches = model_forward(X_batch, params, output)
                 params = update_parameters(params, model_backward(AL, Y_batch, caches), learning_rate)
-            cost = cross_entropy_cost(model_forward(X, params)[0], Y)
+            cost = output_cost(model_forward(X, params, output)[0], Y, output)
         if not np.isfinite(cost):
             raise TrainingDiverged(
                 f"the cost became {cost} at epoch {epoch}: learning rate {learning_rate} is too large"

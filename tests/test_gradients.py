@@ -100,3 +100,27 @@ def test_linear_activation_backward_matches_central_differences(seed, activation
     assert relative_error(dA_prev, numeric["dA_prev"]) < 1e-7
     assert relative_error(dW * m, numeric["dW"]) < 1e-7  # dW and db are averaged over m
     assert relative_error(db * m, numeric["db"]) < 1e-7
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("layer_dims", [[3, 4], [4, 5, 3], [2, 4, 3, 6]])
+def test_model_backward_serves_a_softmax_output_with_categorical_cross_entropy(seed, layer_dims):
+    """Softmax and categorical cross-entropy also give dZ[L] = AL - Y, so model_backward is right for them too."""
+    rng = np.random.default_rng(200 + seed)
+    m = 6
+    X = rng.normal(size=(layer_dims[0], m))
+    Y = network.one_hot(rng.integers(0, layer_dims[-1], size=(1, m)), layer_dims[-1])
+    params = network.initialize_parameters(layer_dims, seed)
+    for key in params:
+        if key.startswith("b"):
+            params[key] = rng.normal(0, 0.1, params[key].shape)
+    AL, caches = network.model_forward(X, params, output="softmax")
+    np.testing.assert_allclose(AL.sum(axis=0), 1.0)
+    grads = network.model_backward(AL, Y, caches)
+
+    def cost(p):
+        return losses.categorical_cross_entropy_cost(network.model_forward(X, p, output="softmax")[0], Y)
+
+    numeric = numerical_gradient(cost, params, epsilon=1e-6)
+    for key in params:
+        assert relative_error(grads[f"d{key}"], numeric[f"d{key}"]) < 1e-7, key

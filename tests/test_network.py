@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from bpkit import network
+from bpkit import losses, network
 from bpkit.datasets import xor
 
 
@@ -93,3 +93,19 @@ def test_train_reports_divergence():
 def test_unknown_activation_is_named():
     with pytest.raises(ValueError, match="tanh"):
         network.linear_activation_forward(np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1)), "tanh")
+
+
+def test_train_with_a_softmax_output_records_the_categorical_cost():
+    X, y = xor()
+    Y = network.one_hot(y, 2)
+    params, costs = network.train(X, Y, [2, 4, 2], learning_rate=0.5, num_epochs=300, output="softmax")
+    assert costs[0] == pytest.approx(np.log(2), abs=0.2)  # two classes, nothing learnt yet: about ln 2
+    AL, _ = network.model_forward(X, params, output="softmax")
+    assert costs[-1] == pytest.approx(losses.categorical_cross_entropy_cost(AL, Y))
+    assert costs[-1] < 0.1
+    np.testing.assert_array_equal(network.predict(X, params), y)  # argmax of softmax = argmax of Z = argmax of sigmoid
+
+
+def test_unknown_output_is_named():
+    with pytest.raises(ValueError, match="softmax"):
+        network.model_forward(np.ones((2, 1)), network.initialize_parameters([2, 1]), output="tanh")
