@@ -287,6 +287,9 @@ def score_cells(
     return results
 
 
+INTERRUPT_IGNORED = "a cell ignored the interrupt"
+PROTOCOL_BROKEN = "the kernel sent a message the grader could not accept"
+
 OUTPUT_LIMIT = 1024**2
 """Bytes of output a cell may produce; the rest is dropped with a note (as nbgrader's LimitOutput does)."""
 
@@ -340,6 +343,15 @@ def _limit_memory(limit: int) -> Callable[[], None]:
     return apply
 
 
+def _kernel_failure(client: _Client, error: Exception) -> str:
+    """Why execution stopped at the current cell, in words."""
+    if client.ignored_interrupt:
+        return INTERRUPT_IGNORED
+    if isinstance(error, DeadKernelError | RuntimeError):
+        return str(error)
+    return f"{PROTOCOL_BROKEN}: {error!r:.200}"
+
+
 @contextmanager
 def _kernel(limits: Limits | None) -> Iterator[dict[str, object]]:
     """NotebookClient arguments for one fresh kernel: sandboxed with ``limits``, or plain (a learner's check)."""
@@ -367,17 +379,17 @@ def execute(
     for attempt in (1, 2):
         with _kernel(sandbox) as kernel:
             start = kernel.pop("start")
-            client = _Client(nb, timeout=timeout, interrupt_on_timeout=True, allow_errors=True, **kernel)
+            client = _Client(nb, timeout=timeout, interrupt_on_timeout=True, allow_errors=True, coalesce_streams=True,
+                             **kernel)
             try:
                 # stderr: the kernel process's own log, not the learner's output
                 client.execute(**start)
-            except (DeadKernelError, RuntimeError) as error:
+            except Exception as error:  # noqa: BLE001 - whatever the kernel did, its notebook is scored
                 if client.current < 0 and attempt == 1:
                     continue  # the kernel did not start (a loaded machine): no learner code ran, try once more
                 if client.current < 0:
                     raise
-                reason = INTERRUPT_IGNORED if client.ignored_interrupt else str(error)
-                return nb, client.timed_out, client.current, reason
+                return nb, client.timed_out, client.current, _kernel_failure(client, error)
         break
     return nb, client.timed_out, None, ""
 
@@ -418,13 +430,12 @@ def grade_notebook(
     return result
 
 
-INTERRUPT_IGNORED = "a cell ignored the interrupt"
-
-
 def _death_reason(position: int, error: str, timeout: int) -> str:
     if error == INTERRUPT_IGNORED:
         return (f"{INTERRUPT_IGNORED}: cell {position} ran longer than {timeout} s and went on after it was "
                 "interrupted, so its kernel was stopped; the cells after it did not run")
+    if error.startswith(PROTOCOL_BROKEN):
+        return f"while cell {position} ran, {error}; grading stopped there and the cells after it did not run"
     return (f"the kernel stopped while running cell {position} ({error}): the code in it ended the "
             "Python process (os._exit, a crash, or running out of memory); the cells after it did not run")
 
