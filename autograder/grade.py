@@ -16,6 +16,7 @@ import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import nbformat
 
@@ -131,11 +132,11 @@ def lost_result(task: Task, lost: WorkerLost) -> NotebookResult:
 class Progress:
     """One status line on stderr: a bar, counts and an ETA."""
 
-    def __init__(self, total: int, workers: int, stream=sys.stderr) -> None:
-        self.total, self.workers, self.stream = total, workers, stream
+    def __init__(self, total: int, workers: int, stream: TextIO | None = None) -> None:
+        self.total, self.workers, self.stream = total, workers, stream or sys.stderr
         self.done = 0
         self.start = time.perf_counter()
-        self.live = stream.isatty()
+        self.live = self.stream.isatty()
 
     def step(self, label: str) -> None:
         self.done += 1

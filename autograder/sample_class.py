@@ -15,6 +15,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
+from autograder.attacks import attack
 from autograder.mistakes import catalogue
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
 
@@ -103,18 +104,27 @@ def _delete_tests(nb: NotebookNode) -> None:
     nb.cells = [cell for cell in nb.cells if not nbs.is_test_cell(cell)]
 
 
-def build(names: list[str] | None = None) -> list[SampleStudent]:
-    """The sample class: at least 12 students, every one with an expected score per assignment."""
+def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleStudent]:
+    """The sample class: at least 12 students, each with an expected score per assignment.
+
+    With ``attacks``, it includes students whose code attacks the grader (DEMO_ATTACKS): grade those
+    only in the sandbox, never with plain execution, which they would harm (they kill processes and
+    write to files).
+    """
     course = [Assignment(name) for name in (names or assignments(SOLUTIONS))]
     first, second, fourth = course[0], course[min(1, len(course) - 1)], course[min(3, len(course) - 1)]
     students: list[SampleStudent] = []
 
-    def student(sid: str, description: str, special: dict[str, Callable[[Assignment], tuple[str, bytes, float]]]):
+    def student(sid: str, description: str,
+                special: dict[str, Callable[[Assignment], tuple[str, bytes, float] | None]]):
         s = SampleStudent(sid, description)
         for a in course:
-            path, data, expected = special[a.name](a) if a.name in special else (a.path(), a.submit(a.solved()), a.max)
+            handed_in = special[a.name](a) if a.name in special else (a.path(), a.submit(a.solved()), a.max)
+            if handed_in is None:  # not handed in: scores 0 as "missing"
+                s.expected[a.name] = 0.0
+                continue
+            path, data, s.expected[a.name] = handed_in
             s.files[path] = data
-            s.expected[a.name] = expected
         students.append(s)
 
     def everywhere(make: Callable[[Assignment], tuple[str, bytes, float]]):
@@ -154,7 +164,22 @@ def build(names: list[str] | None = None) -> list[SampleStudent]:
             {first.name: lambda a: (a.path(), a.submit({a.order[0]: MONKEYPATCH}), 0.0)})
     student("s13-late-start", "only the first notebook done",
             {**everywhere(lambda a: (a.path(), a.submit({}), 0.0)), first.name: lambda a: (a.path(), a.submit(a.solved()), a.max)})
+    for number, name in enumerate(DEMO_ATTACKS if attacks else (), start=14):
+        student(f"s{number}-{name}", f"only {first.name}, its last answer replaced by the attack '{name}' "
+                f"(autograder.attacks), which defines the answer only if it succeeds",
+                {**everywhere(lambda a: None), first.name: lambda a, n=name: _attacked(a, n)})
     return students
+
+
+DEMO_ATTACKS = ("kill-every-pid", "vandalise-from-bpkit-path", "read-solutions", "leave-a-daemon")
+"""Hostile students in the sample class, each an attack of autograder.attacks (the tests grade them all)."""
+
+
+def _attacked(a: Assignment, name: str) -> tuple[str, bytes, float]:
+    """Notebook ``a`` answered correctly but for its last answer, which is the attack ``name``."""
+    hostile = attack(name, answer(a.solutions[a.order[-1]]))
+    expected = a.max if hostile.full_marks else a.score_without(a.order[-1])
+    return a.path(), a.submit(a.solved(**{a.order[-1]: hostile.code})), expected
 
 
 def _inject_first_line(code: str, line: str) -> str:

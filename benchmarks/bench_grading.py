@@ -70,7 +70,7 @@ def nbgrader_per_call(workspace: Workspace) -> tuple[float, int]:
 
 def main() -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bpcourse-bench-") as tmp:
-        students = sample_class.build()
+        students = sample_class.build(attacks=False)  # plain execution below must not run attacks
         sample_class.write(students, Path(tmp) / "incoming")
         workspace = Workspace(Path(tmp) / "ws")
         collect(Path(tmp) / "incoming", workspace)
