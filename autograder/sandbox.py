@@ -61,7 +61,10 @@ KERNEL_ENV = {
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
 }
-"""The whole environment of a grading kernel: nothing of the grader's is passed on."""
+"""The environment of a grading kernel: nothing of the grader's is passed on but PASSED_ON."""
+
+PASSED_ON = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+"""The grader's variables a kernel gets too: workarounds some machines set for OpenBLAS on their processor."""
 
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group",
              "hosts", "fonts", "ssl/openssl.cnf")
@@ -160,7 +163,8 @@ def _identity(uid: int) -> tuple[list[str], list[str]]:
 
 def bwrap_command(socket_dir: Path, limits: Limits, argv: list[str], uid: int) -> list[str]:
     """The full bwrap command line running ``argv`` in a fresh sandbox."""
-    env = [arg for name, value in KERNEL_ENV.items() for arg in ("--setenv", name, value)]
+    variables = {**KERNEL_ENV, **{name: os.environ[name] for name in PASSED_ON if name in os.environ}}
+    env = [arg for name, value in variables.items() for arg in ("--setenv", name, value)]
     options, prefix = _identity(uid)
     return [
         shutil.which("bwrap") or "bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",

@@ -1,9 +1,10 @@
-"""Run every benchmark, or the ones named: ``python -m benchmarks [training] [notebooks] [grading] [browser]``."""
+"""Run every benchmark, or the ones named: ``python -m benchmarks [training] [notebooks] [grading] [sandbox] [browser]``."""
 import sys
 
-from benchmarks import bench_browser, bench_grading, bench_notebooks, bench_training
+from benchmarks import bench_browser, bench_grading, bench_notebooks, bench_sandbox, bench_training
 
 BENCHMARKS = {"training": bench_training.main, "notebooks": bench_notebooks.main, "grading": bench_grading.main,
+              "sandbox": bench_sandbox.main,
               "browser": bench_browser.main}
 
 for name in sys.argv[1:] or list(BENCHMARKS):
