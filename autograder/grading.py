@@ -9,6 +9,7 @@ cell really ran.
 from __future__ import annotations
 
 import ast
+import atexit
 import copy
 import json
 import multiprocessing
@@ -390,6 +391,9 @@ def execute(
                 if client.current < 0:
                     raise
                 return nb, client.timed_out, client.current, _kernel_failure(client, error)
+            finally:
+                # nbclient leaves its atexit cleanup registered when the kernel failed to start
+                atexit.unregister(client._cleanup_kernel)
         break
     return nb, client.timed_out, None, ""
 
