@@ -11,16 +11,14 @@ import io
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
-from urllib.parse import quote
 
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from autograder.feedback import exercise_name, page, points
+from autograder.html import exercise_name, points, render
 from autograder.workspace import StoredResult, Workspace, atomic_write
 
 STATUSES = ("graded", "graded with timed-out cells", "kernel died", "invalid", "missing")
@@ -144,53 +142,31 @@ def exercise_chart_png(all_stats: list[AssignmentStats]) -> bytes:
     return _png(figure)
 
 
-def _cells(values: list[str], tag: str = "td") -> str:
-    return "".join(f"<{tag}>{value}</{tag}>" for value in values)
-
-
-def _summary_row(stats: AssignmentStats) -> str:
+def _summary_row(stats: AssignmentStats) -> list[str]:
     totals = stats.totals
     figures = (
         [points(statistics.fmean(totals)), points(statistics.median(totals)), points(min(totals)), points(max(totals))]
         if totals else ["–"] * 4
     )
-    hardest = ", ".join(f"{escape(name)} ({mean:.0%})" for name, mean in stats.hardest())
-    return f"<tr>{_cells([escape(stats.name), str(len(totals)), *figures, points(stats.max_score), hardest])}</tr>\n"
-
-
-def _status_row(stats: AssignmentStats) -> str:
-    return f"<tr>{_cells([escape(stats.name), *(str(stats.statuses[s]) for s in STATUSES)])}</tr>\n"
-
-
-def _img(src: str, alt: str) -> str:
-    return f"<p><img src=\"{escape(quote(src))}\" alt=\"{escape(alt)}\"></p>\n"
+    hardest = ", ".join(f"{name} ({mean:.0%})" for name, mean in stats.hardest())
+    return [stats.name, str(len(totals)), *figures, points(stats.max_score), hardest]
 
 
 def render_report(all_stats: list[AssignmentStats], images: set[str], unsandboxed: int = 0) -> str:
     """The report page; ``images`` are the figure files written next to it; ``unsandboxed`` counts the
     notebooks graded without the sandbox."""
-    summary_head = _cells(
-        ["Assignment", "Submissions", "Mean", "Median", "Min", "Max", "Out of", f"Lowest {HARDEST} exercises"], "th"
+    return render(
+        "report.html",
+        unsandboxed=unsandboxed,
+        summary_head=["Assignment", "Submissions", "Mean", "Median", "Min", "Max", "Out of",
+                      f"Lowest {HARDEST} exercises"],
+        summary_rows=[_summary_row(s) for s in all_stats],
+        histograms=[(s.histogram, f"histogram of total scores on {s.name}") for s in all_stats
+                    if s.histogram in images],
+        exercise_chart=EXERCISE_CHART if EXERCISE_CHART in images else None,
+        status_head=["Assignment", *(status.capitalize() for status in STATUSES)],
+        status_rows=[[s.name, *(str(s.statuses[status]) for status in STATUSES)] for s in all_stats],
     )
-    status_head = _cells(["Assignment", *(s.capitalize() for s in STATUSES)], "th")
-    body = (
-        "<h1>Class report</h1>\n"
-        "<p class=\"sub\">Scores cover the notebooks that were handed in; a student's total adds up "
-        "their notebooks of the assignment. Missing notebooks are only counted below.</p>\n"
-        + (f"<p class=\"notice\">{unsandboxed} notebook(s) were graded without the grading sandbox "
-           "(bpcourse grade --no-sandbox): their code ran with the grader's own rights.</p>\n" if unsandboxed else "")
-        + f"<h2>Scores</h2>\n<table id=\"summary\">\n<thead><tr>{summary_head}</tr></thead>\n<tbody>\n"
-        + "".join(_summary_row(s) for s in all_stats)
-        + "</tbody>\n</table>\n"
-        + "".join(_img(s.histogram, f"histogram of total scores on {s.name}") for s in all_stats if s.histogram in images)
-        + "<h2>Exercises</h2>\n"
-        + (_img(EXERCISE_CHART, "mean share of points per exercise") if EXERCISE_CHART in images
-           else "<p>No exercises were graded yet.</p>\n")
-        + f"<h2>Notebooks by status</h2>\n<table id=\"statuses\">\n<thead><tr>{status_head}</tr></thead>\n<tbody>\n"
-        + "".join(_status_row(s) for s in all_stats)
-        + "</tbody>\n</table>\n"
-    )
-    return page("Class report", body)
 
 
 def write_report(workspace: Workspace, out_dir: Path) -> Path:
