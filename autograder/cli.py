@@ -1,33 +1,41 @@
-"""``bpcourse``: the course's command-line tool (also ``python -m autograder``)."""
+"""``bpcourse``: the course's command-line tool (also ``python -m autograder``).
+
+Each command calls the library and prints what it returns; a ``CourseError``
+from anywhere is printed once, in ``main``, and becomes the exit code. Options
+shared by several commands come from parent parsers, each default defined once.
+"""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
+from autograder.defaults import CHECK_TIMEOUT, DEMO_TIMEOUT, GRADE_TIMEOUT
+from autograder.errors import FAILED, CourseError
 from autograder.paths import COURSE, REPO, SOLUTIONS, assignments
+
+
+
+def known_assignments(names: list[str]) -> list[str]:
+    """``names``, or every assignment when empty; an unknown name is a CourseError listing the known ones."""
+    have = assignments(SOLUTIONS)
+    unknown = sorted(set(names) - set(have))
+    if unknown:
+        raise CourseError(f"no such assignment: {', '.join(unknown)} (have: {', '.join(have)})")
+    return names or have
 
 
 def cmd_release(args: argparse.Namespace) -> int:
     """Regenerate course/ from solutions/ and verify that nothing secret leaked."""
-    from autograder.release import ReleaseError, find_leaks, generate
+    from autograder.release import find_leaks, generate
 
-    names = args.assignments or assignments(SOLUTIONS)
-    unknown = sorted(set(names) - set(assignments(SOLUTIONS)))
-    if unknown:
-        print(f"error: no such assignment in {SOLUTIONS}: {', '.join(unknown)}", file=sys.stderr)
-        return 2
-    try:
-        generate(COURSE, names)
-    except ReleaseError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    names = known_assignments(args.assignments)
+    generate(COURSE, names)
     leaks = find_leaks(COURSE)
-    for leak in leaks:
-        print(f"LEAK {leak}", file=sys.stderr)
     if leaks:
-        return 1
+        raise CourseError("the release leaks:\n" + "\n".join(f"LEAK {leak}" for leak in leaks), FAILED)
     print(f"released {len(names)} assignment(s) into {COURSE}: {', '.join(names)}; no solution or hidden test leaked")
     return 0
 
@@ -49,17 +57,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
     """Copy submissions into the workspace; report what could not be matched."""
     from autograder.collect import collect
 
-    source = Path(args.source)
-    if not source.exists():
-        print(f"error: {source} does not exist; give a folder <student>/<assignment>/*.ipynb or a zip", file=sys.stderr)
-        return 2
-    try:
-        report = collect(source, _workspace(args))
-    except FileNotFoundError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    workspace = _workspace(args)
+    report = collect(Path(args.source), workspace)
     print(f"collected {len(report.imported)} new or changed notebook(s), {len(report.unchanged)} unchanged, "
-          f"into {_workspace(args).submitted}")
+          f"into {workspace.submitted}")
     for name, why in report.unmatched:
         print(f"  not collected: {name}: {why}")
     return 0
@@ -71,31 +72,19 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     workspace = _workspace(args)
     if not workspace.submissions():
-        print(f"error: nothing collected in {workspace.submitted}; run `bpcourse collect SOURCE` first", file=sys.stderr)
-        return 2
-    unknown = sorted(set(args.assignments) - set(assignments(SOLUTIONS)))
-    if unknown:
-        print(f"error: no such assignment: {', '.join(unknown)} (have: {', '.join(assignments(SOLUTIONS))})",
-              file=sys.stderr)
-        return 2
-    from autograder.sandbox import SandboxUnavailable
-
-    try:
-        summary = grade(workspace, args.assignments or None, workers=args.workers, force=args.force,
-                        timeout=args.timeout, db_url=args.db, sandbox=not args.no_sandbox)
-    except SandboxUnavailable as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(_summary_text(summary))
+        raise CourseError(f"nothing collected in {workspace.submitted}; run `bpcourse collect SOURCE` first")
+    names = known_assignments(args.assignments)
+    summary = grade(workspace, names, workers=args.workers, force=args.force, timeout=args.timeout,
+                    db_url=args.db, sandbox=not args.no_sandbox)
+    print(summary_text(summary))
     return 0
 
 
-def _summary_text(summary) -> str:
-    from collections import Counter
-
-    statuses = Counter(r.status for r in summary.results)
+def summary_text(summary) -> str:
+    """One paragraph on a grading run: counts, time, whether it was sandboxed, statuses."""
     from autograder.sandbox import describe
 
+    statuses = Counter(r.status for r in summary.results)
     timed_out = sum(any(c["status"] == "timed out" for c in r.cells) for r in summary.results)
     unsandboxed = sum(not r.sandboxed for r in summary.results)
     where = describe() if summary.sandboxed else "WITHOUT a sandbox (--no-sandbox): submissions ran as you"
@@ -110,8 +99,9 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     """Write HTML feedback for every graded notebook."""
     from autograder.feedback import write_feedback
 
-    paths = write_feedback(_workspace(args))
-    print(f"wrote {len(paths)} feedback file(s) under {_workspace(args).root / 'feedback'}")
+    workspace = _workspace(args)
+    paths = write_feedback(workspace)
+    print(f"wrote {len(paths)} feedback file(s) under {workspace.root / 'feedback'}")
     return 0
 
 
@@ -130,8 +120,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from autograder.report import write_report
 
     workspace = _workspace(args)
-    page = write_report(workspace, workspace.root / "report")
-    print(f"wrote {page}")
+    print(f"wrote {write_report(workspace, workspace.root / 'report')}")
     return 0
 
 
@@ -149,42 +138,63 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return run_lab(COURSE)
 
 
+def _parent(*adders) -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    for add in adders:
+        add(parent)
+    return parent
+
+
+def _workspace_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workspace", default=os.environ.get("BPCOURSE_WORKSPACE", str(REPO / "workspace")),
+                   help="grading workspace (default: $BPCOURSE_WORKSPACE or ./workspace)")
+    p.add_argument("--db", default=None,
+                   help="gradebook database URL for nbgrader (default: sqlite in the workspace), "
+                        "e.g. postgresql://user@host/course")
+
+
+def _grading_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: number of cores)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run submissions without the bubblewrap sandbox, as you (only for code you trust)")
+
+
+def _timeout_option(default: int) -> argparse.ArgumentParser:
+    return _parent(lambda p: p.add_argument("--timeout", type=int, default=default,
+                                            help=f"seconds a single cell may run (default: {default})"))
+
+
+def _assignments_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="e.g. 01-neurons (default: all)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bpcourse",
         description="The backprop course's tool: release the student notebooks, check and grade them.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    workspace = _parent(_workspace_options)
+    grading = _parent(_grading_options)
 
     p = sub.add_parser("release", help="regenerate course/ from solutions/ and verify it leaks nothing")
-    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="e.g. 01-neurons (default: all)")
+    _assignments_argument(p)
     p.set_defaults(func=cmd_release)
 
-    p = sub.add_parser("check", help="self-check a notebook: run it and report each exercise (visible tests only)")
+    p = sub.add_parser("check", parents=[_timeout_option(CHECK_TIMEOUT)],
+                       help="self-check a notebook: run it and report each exercise (visible tests only)")
     p.add_argument("notebook", help="path to your notebook, e.g. course/01-neurons/neurons.ipynb")
-    p.add_argument("--timeout", type=int, default=60, help="seconds a single cell may run (default: 60)")
     p.set_defaults(func=cmd_check)
 
-    def workspace_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--workspace", default=os.environ.get("BPCOURSE_WORKSPACE", str(REPO / "workspace")),
-                       help="grading workspace (default: $BPCOURSE_WORKSPACE or ./workspace)")
-        p.add_argument("--db", default=None,
-                       help="gradebook database URL for nbgrader (default: sqlite in the workspace), "
-                            "e.g. postgresql://user@host/course")
-
-    p = sub.add_parser("collect", help="import submissions from a folder <student>/<assignment>/*.ipynb or a zip")
+    p = sub.add_parser("collect", parents=[workspace],
+                       help="import submissions from a folder <student>/<assignment>/*.ipynb or a zip")
     p.add_argument("source", help="folder or zip file; the originals are never modified")
-    workspace_options(p)
     p.set_defaults(func=cmd_collect)
 
-    p = sub.add_parser("grade", help="autograde what was collected, in parallel; re-runs grade only what changed")
-    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help="e.g. 01-neurons (default: all)")
-    p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: number of cores)")
+    p = sub.add_parser("grade", parents=[workspace, grading, _timeout_option(GRADE_TIMEOUT)],
+                       help="autograde what was collected, in parallel; re-runs grade only what changed")
+    _assignments_argument(p)
     p.add_argument("--force", action="store_true", help="grade everything again, changed or not")
-    p.add_argument("--timeout", type=int, default=30, help="seconds a single cell may run (default: 30)")
-    p.add_argument("--no-sandbox", action="store_true",
-                   help="run submissions without the bubblewrap sandbox, as you (only for code you trust)")
-    workspace_options(p)
     p.set_defaults(func=cmd_grade)
 
     for name, text, func in (
@@ -192,22 +202,21 @@ def build_parser() -> argparse.ArgumentParser:
         ("export", "write grades.csv and grades_detailed.csv from the gradebook", cmd_export),
         ("report", "write the grade report: score distributions, hardest exercises", cmd_report),
     ):
-        p = sub.add_parser(name, help=text)
-        workspace_options(p)
-        p.set_defaults(func=func)
+        sub.add_parser(name, parents=[workspace], help=text).set_defaults(func=func)
 
-    p = sub.add_parser("demo", help="run the whole pipeline on a generated sample class in a temporary workspace")
-    p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: number of cores)")
-    p.add_argument("--timeout", type=int, default=10, help="seconds a single cell may run (default: 10)")
-    p.add_argument("--no-sandbox", action="store_true",
-                   help="grade the sample class without the sandbox (it does so anyway, saying so, where none can be made)")
+    p = sub.add_parser("demo", parents=[grading, _timeout_option(DEMO_TIMEOUT)],
+                       help="run the whole pipeline on a generated sample class in a temporary workspace")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("lab", help=f"start JupyterLab on {COURSE.relative_to(REPO)}/")
-    p.set_defaults(func=cmd_lab)
+    sub.add_parser("lab", help=f"start JupyterLab on {COURSE.relative_to(REPO)}/").set_defaults(func=cmd_lab)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a CourseError is printed as ``error: ...`` and its exit code returned."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except CourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code

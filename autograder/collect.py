@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder.errors import CourseError
 from autograder.paths import SOLUTIONS, assignments, notebooks
 from autograder.workspace import Workspace, atomic_write
 
@@ -65,6 +66,8 @@ def _match(relative: str, index: dict[str, str]) -> tuple[str, str, str] | str:
 
 def collect(source: Path, workspace: Workspace, source_dir: Path = SOLUTIONS) -> CollectReport:
     """Import every matching notebook from ``source`` (folder or zip) into ``workspace.submitted``."""
+    if not source.exists():
+        raise CourseError(f"{source} does not exist; give a folder <student>/<assignment>/*.ipynb or a zip")
     index = notebook_index(source_dir)
     report = CollectReport()
     if source.is_dir():
@@ -73,7 +76,8 @@ def collect(source: Path, workspace: Workspace, source_dir: Path = SOLUTIONS) ->
         with zipfile.ZipFile(source) as archive:
             entries = [(i.filename, archive.read(i)) for i in archive.infolist() if not i.is_dir()]
     else:
-        raise FileNotFoundError(f"{source} is neither a folder nor a zip file")
+        raise CourseError(f"{source} is neither a folder nor a zip file; give a folder "
+                          "<student>/<assignment>/*.ipynb or an LMS zip")
     for relative, data in entries:
         if PurePosixPath(relative).name.startswith(".") or "__MACOSX" in relative:
             continue

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from autograder import sample_class
 from autograder.collect import collect
+from autograder.defaults import DEMO_TIMEOUT
 from autograder.export import export_grades
 from autograder.feedback import write_feedback
 from autograder.grade import grade
@@ -49,7 +50,7 @@ def _use_sandbox(wanted: bool) -> bool:
     return True
 
 
-def run_demo(workers: int | None = None, timeout: int = 10, sandbox: bool = True) -> int:
+def run_demo(workers: int | None = None, timeout: int = DEMO_TIMEOUT, sandbox: bool = True) -> int:
     """Run the pipeline in a fresh temporary workspace and print what happened and where it is."""
     start = time.perf_counter()
     sandbox = _use_sandbox(sandbox)

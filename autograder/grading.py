@@ -32,9 +32,10 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
+from autograder.defaults import GRADE_TIMEOUT
 from autograder.sandbox import Limits, SandboxedKernelManager, socket_folder
 
-DEFAULT_TIMEOUT = 30
+DEFAULT_TIMEOUT = GRADE_TIMEOUT
 """Seconds a single cell may run before it is interrupted."""
 
 UNSANDBOXED_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}

@@ -11,6 +11,8 @@ read it too.
 import os
 from pathlib import Path
 
+from autograder.defaults import GRADE_TIMEOUT
+
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,5 +29,5 @@ c.CourseDirectory.db_url = os.environ.get("BPCOURSE_DB", f"sqlite:///{WORKSPACE 
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.enforce_metadata = True
-c.Execute.timeout = 60
+c.Execute.timeout = GRADE_TIMEOUT  # stock `nbgrader autograde` interrupts a cell when bpcourse grade does
 c.Execute.allow_errors = True

@@ -16,11 +16,15 @@ import nbformat
 
 from autograder import notebooks as nbs
 from autograder.config import nbgrader_config
+from autograder.errors import FAILED, CourseError
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(CourseError):
     """nbgrader could not generate an assignment, or the release leaks."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, FAILED)
 
 
 def generate(release_dir: Path = COURSE, names: list[str] | None = None) -> list[str]:

@@ -40,6 +40,7 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
+from autograder.errors import CourseError
 from autograder.paths import REPO
 
 SANDBOX_UID_BASE = 1 << 24
@@ -89,7 +90,7 @@ class Limits:
     """Bytes of the private /tmp (working directory and HOME)."""
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(CourseError):
     """The sandbox cannot be made on this machine; the message says why and how to fix it."""
 
 

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any
 
 from autograder import notebooks as nbs
+from autograder.defaults import CHECK_TIMEOUT
 from autograder.grading import grade_notebook
 from autograder.paths import COURSE
 
@@ -54,7 +55,7 @@ def quiet_spurious_kernel_cleanup() -> None:
     sys.unraisablehook = hook
 
 
-def check_notebook(notebook: Path, timeout: int = 60) -> int:
+def check_notebook(notebook: Path, timeout: int = CHECK_TIMEOUT) -> int:
     """Print passed/failed per exercise with the visible message; exit code 0 when all pass."""
     quiet_spurious_kernel_cleanup()
     if not notebook.is_file():
