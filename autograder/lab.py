@@ -3,14 +3,15 @@
 What a learner gets (nothing to install beyond ``make lab``, which builds the venv):
 
 - JupyterLab 4 on ``course/`` with the ipywidgets manager (sliders work) and
-  nbgrader's learner tools: the notebook toolbar's **Validate** button and the
-  Assignment List;
+  nbgrader's **Validate** button in the notebook toolbar;
 - no news or update pop-ups: ``--LabApp.news_url=None``, ``NeverCheckForUpdate``
   and the notification settings ``fetchNews: "false"``, ``checkForUpdates: false``;
 - widget state saved into the notebook (``saveState: true``), so a notebook
   reopened later shows its widgets' last state instead of an error;
 - nbgrader's instructor-only UI (Formgrader, Create Assignment, Course List)
-  switched off, in the browser and on the server.
+  switched off, in the browser and on the server, and so is the Assignment List:
+  the course hands notebooks out as files, with no nbgrader exchange for it to
+  list (it would only say "exchange directory does not exist").
 
 These settings live in a *learner configuration directory* put on
 ``JUPYTER_CONFIG_PATH`` for this server only (``labconfig/page_config.json``,
@@ -53,12 +54,14 @@ INSTRUCTOR_LAB_PLUGINS = (
     "@jupyter/nbgrader:formgrader",
     "@jupyter/nbgrader:create-assignment",
     "@jupyter/nbgrader:course-list",
+    "@jupyter/nbgrader:assignment-list",
 )
-"""nbgrader's browser plugins a learner has no use for; Validate and the Assignment List stay."""
+"""nbgrader's browser plugins a learner has no use for here; Validate stays."""
 
 INSTRUCTOR_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.course_list",
+    "nbgrader.server_extensions.assignment_list",
 )
 """Their server halves (formgrader alone takes seconds to import)."""
 

@@ -29,22 +29,20 @@ def test_no_pop_ups_widget_state_saved_and_only_the_learner_tools(page, lab):
 
     plugins = page.evaluate(
         """(ids) => ids.map(id => [id, window.jupyterapp.hasPlugin(id), window.jupyterapp.isPluginActivated(id)])""",
-        [*INSTRUCTOR_LAB_PLUGINS, "@jupyter/nbgrader:validate-assignment", "@jupyter/nbgrader:assignment-list",
-         "@jupyter-widgets/jupyterlab-manager:plugin"],
+        [*INSTRUCTOR_LAB_PLUGINS, "@jupyter/nbgrader:validate-assignment", "@jupyter-widgets/jupyterlab-manager:plugin"],
     )
     assert plugins == [[name, False, False] for name in INSTRUCTOR_LAB_PLUGINS] + [
         ["@jupyter/nbgrader:validate-assignment", True, True],
-        ["@jupyter/nbgrader:assignment-list", True, True],
         ["@jupyter-widgets/jupyterlab-manager:plugin", True, True],
     ]
-    page.locator("#jp-MainMenu").get_by_text("Nbgrader", exact=True).click()
-    assert page.locator(".lm-Menu-item:not(.lm-mod-hidden) .lm-Menu-itemLabel").all_inner_texts() == ["Assignment List"]
-    page.keyboard.press("Escape")
+    # no menu entry leads to the Assignment List, which would only say "exchange directory does not exist"
+    assert page.locator("#jp-MainMenu").get_by_text("Assignment List").count() == 0
     assert page.locator(".jp-NotebookPanel-toolbar").get_by_text("Validate", exact=True).is_visible()
 
-    with pytest.raises(urllib.error.HTTPError) as error:  # formgrader's server half is off too
-        api(lab, "/formgrader")
-    assert error.value.code == 404
+    for route in ("/formgrader", "/assignments"):  # their server halves are off too
+        with pytest.raises(urllib.error.HTTPError) as error:
+            api(lab, route)
+        assert error.value.code == 404
 
     # nothing was announced: the status bar's notification count and the toasts seen since the page opened
     page.locator(".jp-Notification-Status").wait_for(timeout=PAGE_TIMEOUT)
