@@ -13,7 +13,6 @@ import hashlib
 import os
 import sys
 import time
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO

@@ -37,6 +37,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,38 +67,6 @@ INSTRUCTOR_SERVER_EXTENSIONS = (
 """Their server halves (formgrader alone takes seconds to import)."""
 
 DEFAULT_PORT = 8888
-
-
-@dataclass(frozen=True)
-class JupyterDirs:
-    """Private HOME and Jupyter folders, so that a server sees nothing of the user's own configuration."""
-
-    home: Path
-    config: Path
-    data: Path
-    runtime: Path
-    settings: Path
-    workspaces: Path
-
-    @classmethod
-    def under(cls, root: Path) -> "JupyterDirs":
-        root = Path(root)
-        dirs = cls(home=root / "home", config=root / "jupyter-config", data=root / "jupyter-data",
-                   runtime=root / "jupyter-runtime", settings=root / "lab-user-settings",
-                   workspaces=root / "lab-workspaces")
-        for path in (dirs.home, dirs.config, dirs.data, dirs.runtime, dirs.settings, dirs.workspaces):
-            path.mkdir(parents=True, exist_ok=True)
-        return dirs
-
-    def environ(self) -> dict[str, str]:
-        return {
-            "HOME": str(self.home),
-            "JUPYTER_CONFIG_DIR": str(self.config),
-            "JUPYTER_DATA_DIR": str(self.data),
-            "JUPYTER_RUNTIME_DIR": str(self.runtime),
-            "JUPYTERLAB_SETTINGS_DIR": str(self.settings),
-            "JUPYTERLAB_WORKSPACES_DIR": str(self.workspaces),
-        }
 
 
 @dataclass(frozen=True)
@@ -152,7 +121,7 @@ def lab_command(
     token: str,
     learner_config: Path,
     ip: str = "localhost",
-    jupyter_dirs: JupyterDirs | None = None,
+    extra_env: Mapping[str, str] | None = None,
     open_browser: bool = False,
     extra_args: Sequence[str] = (),
     base_env: Mapping[str, str] | None = None,
@@ -160,16 +129,15 @@ def lab_command(
     """argv and environment of a learner's JupyterLab on ``notebook_dir``.
 
     ``learner_config`` is a folder written by ``write_learner_config``; it goes first
-    on ``JUPYTER_CONFIG_PATH``. ``jupyter_dirs`` isolates HOME and every Jupyter
-    folder (the tests use it); without it the user's own are used.
+    on ``JUPYTER_CONFIG_PATH``. ``extra_env`` is set last (the browser tests give
+    the server a HOME and Jupyter folders of its own); without it the user's are used.
     """
     env = dict(os.environ if base_env is None else base_env)
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
         [str(learner_config), *filter(None, env.get("JUPYTER_CONFIG_PATH", "").split(os.pathsep))]
     )
     env.pop("JUPYTER_TOKEN", None)
-    if jupyter_dirs is not None:
-        env.update(jupyter_dirs.environ())
+    env.update(extra_env or {})
     argv = [
         sys.executable, "-m", "jupyterlab",
         f"--ServerApp.root_dir={Path(notebook_dir).resolve()}",
@@ -186,34 +154,6 @@ def lab_command(
     argv.extend(extra_args)
     base = f"http://{'localhost' if ip in ('', '0.0.0.0', '::') else ip}:{port}"
     return LabCommand(argv=argv, env=env, url=f"{base}/lab?token={token}", base=base, token=token)
-
-
-def _proc_start_time(pid: int) -> str | None:
-    """The start time of a process (field 22 of /proc/PID/stat), to tell a process from a reused pid."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
-
-
-def _descendants(pid: int) -> list[tuple[int, str]]:
-    """(pid, start time) of every process below ``pid``, from /proc (Linux); empty elsewhere."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            start = _proc_start_time(child)
-            if start is not None:
-                found.append((child, start))
-                todo.append(child)
-    return found
 
 
 @dataclass
@@ -262,44 +202,27 @@ class LabServer:
 
     def stop(self, timeout: float = 60.0) -> None:
         """SIGTERM the server's process group (it shuts its kernels down), then SIGKILL whatever is left,
-        including kernels, which jupyter_client starts in process groups of their own."""
+        including kernels, which jupyter_client starts in sessions of their own."""
+        import psutil
+
         process = self.process
         if process is None:
             return
-        own_group = os.getpgrp()
-        leftovers = _descendants(process.pid)
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        leftovers += [p for p in _descendants(process.pid) if p not in leftovers]
-        groups = {process.pid}
-        for pid, start in leftovers:
-            if _proc_start_time(pid) == start:
-                try:
-                    groups.add(os.getpgid(pid))
-                except ProcessLookupError:
-                    pass
-        for group in groups - {own_group}:
-            try:
-                os.killpg(group, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        for pid, start in leftovers:  # a process that left its group: end it by pid
-            if _proc_start_time(pid) == start:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
         try:
+            tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            tree = []
+        if process.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=timeout)
+        for member in tree:  # psutil.Process remembers its start time: a reused pid is left alone
+            with suppress(psutil.NoSuchProcess):
+                member.kill()
+        psutil.wait_procs(tree, timeout=10)
+        with suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
         if getattr(self, "_log", None):
             self._log.close()
         self.process = None

@@ -174,8 +174,19 @@ def bwrap_command(socket_dir: Path, limits: Limits, argv: list[str], uid: int) -
     ]
 
 
+def _user_processes() -> int:
+    """How many processes and threads this user runs now (RLIMIT_NPROC counts both)."""
+    import psutil
+
+    me = os.geteuid()
+    return sum(p.info["num_threads"] or 1 for p in psutil.process_iter(["uids", "num_threads"])
+               if p.info["uids"] and p.info["uids"].real == me)
+
+
 def limit_process(limits: Limits) -> Callable[[], None]:
     """A preexec function for bwrap: cap resources and make the OOM killer take the sandbox first."""
+    # RLIMIT_NPROC counts per uid: under root, the sandbox's own; otherwise the user's, so leave room for the rest.
+    processes = limits.processes + (0 if os.geteuid() == 0 else _user_processes())
 
     def apply() -> None:  # runs in the child between fork and exec, inherited by the whole sandbox
         with open("/proc/self/oom_score_adj", "w") as handle:
@@ -183,9 +194,7 @@ def limit_process(limits: Limits) -> Callable[[], None]:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        # Counted per uid: under root, the sandbox's own; otherwise the user's, so leave room for the rest.
-        extra = 0 if os.geteuid() == 0 else _user_processes()
-        resource.setrlimit(resource.RLIMIT_NPROC, (extra + limits.processes,) * 2)
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
     return apply
 

@@ -18,10 +18,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograder.lab import JupyterDirs, LabCommand, LabServer, free_port, lab_command, write_learner_config
+from autograder.lab import LabCommand, LabServer, free_port, lab_command, write_learner_config
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -41,6 +42,39 @@ TEST_ARGS = [
     # safety net if the test process is killed before it can stop the server: it ends itself when idle
     "--ServerApp.shutdown_no_activity_timeout=900",
 ]
+
+
+
+@dataclass(frozen=True)
+class JupyterDirs:
+    """Private HOME and Jupyter folders, so that a server sees nothing of the user's own configuration."""
+
+    home: Path
+    config: Path
+    data: Path
+    runtime: Path
+    settings: Path
+    workspaces: Path
+
+    @classmethod
+    def under(cls, root: Path) -> "JupyterDirs":
+        root = Path(root)
+        dirs = cls(home=root / "home", config=root / "jupyter-config", data=root / "jupyter-data",
+                   runtime=root / "jupyter-runtime", settings=root / "lab-user-settings",
+                   workspaces=root / "lab-workspaces")
+        for path in (dirs.home, dirs.config, dirs.data, dirs.runtime, dirs.settings, dirs.workspaces):
+            path.mkdir(parents=True, exist_ok=True)
+        return dirs
+
+    def environ(self) -> dict[str, str]:
+        return {
+            "HOME": str(self.home),
+            "JUPYTER_CONFIG_DIR": str(self.config),
+            "JUPYTER_DATA_DIR": str(self.data),
+            "JUPYTER_RUNTIME_DIR": str(self.runtime),
+            "JUPYTERLAB_SETTINGS_DIR": str(self.settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(self.workspaces),
+        }
 
 
 def in_ci() -> bool:
@@ -83,7 +117,7 @@ def running_lab(root: Path, served: Path) -> Iterator[LabCommand]:
     ``root``; stopped with its kernels on exit. Its log is ``root / "server.log"``."""
     command = lab_command(
         served, port=free_port(), token=secrets.token_hex(16), ip="127.0.0.1",
-        learner_config=write_learner_config(root / "learner-config"), jupyter_dirs=JupyterDirs.under(root),
+        learner_config=write_learner_config(root / "learner-config"), extra_env=JupyterDirs.under(root).environ(),
         extra_args=TEST_ARGS,
     )
     server = LabServer(command, log_path=root / "server.log").start()
