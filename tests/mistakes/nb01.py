@@ -43,6 +43,14 @@ def sigmoid(z):
 def sigmoid(z):
     return bpkit.activations.sigmoid(z)
 '''),
+        Mistake("stable, but overwrites the caller's z with |z|", '''
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    negative = z < 0
+    np.abs(z, out=z)
+    e = np.exp(-z)
+    return np.where(negative, e / (1 + e), 1 / (1 + e))
+'''),
     ],
     "sigmoid_derivative": [
         Mistake("derivative taken at sigmoid(z) instead of z", '''
@@ -173,6 +181,13 @@ def fold_bias(X, w, b):
     X1 = np.vstack([X, np.ones((1, X.shape[1]))])
     w1 = np.vstack([w, [[1.0]]])
     return X1, w1
+'''),
+        Mistake("grows the caller's w in place (w.resize)", '''
+def fold_bias(X, w, b):
+    X1 = np.vstack([X, np.ones((1, X.shape[1]))])
+    w.resize((w.shape[0] + 1, 1), refcheck=False)
+    w[-1, 0] = b
+    return X1, w
 '''),
         Mistake("hard-coded for the visible example", '''
 def fold_bias(X, w, b):
