@@ -84,8 +84,8 @@ def summary_text(summary) -> str:
     """One paragraph on a grading run: counts, time, whether it was sandboxed, statuses."""
     from autograder.sandbox import describe
 
-    statuses = Counter(r.status for r in summary.results)
-    timed_out = sum(any(c["status"] == "timed out" for c in r.cells) for r in summary.results)
+    statuses = Counter(str(r.status) for r in summary.results)
+    timed_out = sum(r.timed_out for r in summary.results)
     unsandboxed = sum(not r.sandboxed for r in summary.results)
     where = describe() if summary.sandboxed else "WITHOUT a sandbox (--no-sandbox): submissions ran as you"
     note = f"; {unsandboxed} stored result(s) were graded without a sandbox" if unsandboxed else ""

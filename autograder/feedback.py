@@ -9,16 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.html import render
+from autograder.results import NotebookStatus
 from autograder.workspace import StoredResult, Workspace, atomic_write
 
 _STATUS_NOTICE = {
-    "invalid": "Your notebook could not be read, so none of its tests ran: {error}",
-    "kernel died": (
+    NotebookStatus.INVALID: "Your notebook could not be read, so none of its tests ran: {error}",
+    NotebookStatus.KERNEL_DIED: (
         "The kernel (the Python process running your notebook) stopped before the end, "
         "so the tests after that point did not run. This often means the code used too much memory "
         "or ended the process. Details: {error}"
     ),
-    "missing": "No notebook was handed in for this part of the assignment.",
+    NotebookStatus.MISSING: "No notebook was handed in for this part of the assignment.",
 }
 
 
@@ -28,7 +29,7 @@ UNSANDBOXED_NOTICE = ("This notebook was graded without the grading sandbox (bpc
 
 def status_notice(result: StoredResult) -> str:
     """Why a notebook was not graded normally, in plain words ("" when it was)."""
-    if result.status == "graded":
+    if result.status is NotebookStatus.GRADED:
         return ""
     template = _STATUS_NOTICE.get(result.status, "Your notebook was not graded ({status}): {error}")
     return template.format(status=result.status, error=result.error or "no details were recorded")

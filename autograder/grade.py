@@ -20,9 +20,10 @@ from typing import TextIO
 import nbformat
 
 from autograder import notebooks as nbs
-from autograder.grading import DEFAULT_TIMEOUT, NotebookResult, grade_notebook
+from autograder.grading import DEFAULT_TIMEOUT, grade_notebook
 from autograder.paths import SOLUTIONS, assignments, notebooks
 from autograder.pool import WorkerLost, WorkerPool
+from autograder.results import CellStatus, NotebookResult, NotebookStatus, zero_cells
 from autograder.sandbox import Limits, ensure_available
 from autograder.workspace import StoredResult, Workspace, atomic_write
 
@@ -77,20 +78,14 @@ def plan(workspace: Workspace, names: list[str], source_dir: Path = SOLUTIONS) -
     return jobs
 
 
-def zero_result(job: Job, status: str, error: str, message: str) -> NotebookResult:
+def zero_result(job: Job, status: NotebookStatus, error: str, message: str) -> NotebookResult:
     """A zero for every test cell of the job's notebook, with the reason."""
-    from autograder.grading import CellResult
-
-    cells = [
-        CellResult(nbs.grade_id(c), 0.0, float(nbs.nbgrader_meta(c).get("points", 0)), "not run", message)
-        for c in nbs.test_cells(nbs.read(job.source))
-    ]
-    return NotebookResult(job.notebook, cells, status, error)
+    return NotebookResult(job.notebook, zero_cells(nbs.read(job.source), CellStatus.NOT_RUN, message), status, error)
 
 
 def missing_result(job: Job) -> NotebookResult:
     """A zero for every test cell of a notebook nobody handed in."""
-    return zero_result(job, "missing", f"{job.notebook} was not handed in", "no notebook was handed in")
+    return zero_result(job, NotebookStatus.MISSING, f"{job.notebook} was not handed in", "no notebook was handed in")
 
 
 @dataclass(frozen=True)
@@ -111,7 +106,7 @@ def run_task(task: Task) -> NotebookResult:
         result = grade_notebook(job.submission, nbs.read(job.source), timeout=task.settings.timeout,
                                 name=job.notebook, sandbox=task.settings.sandbox)
     except Exception as error:  # noqa: BLE001 - reported in the result, never raised
-        failed = zero_result(job, "error", f"the grader could not run this notebook: {error!r}",
+        failed = zero_result(job, NotebookStatus.GRADER_ERROR, f"the grader could not run this notebook: {error!r}",
                              "not graded: the grader could not run this notebook")
         failed.sandboxed = task.settings.sandbox is not None
         return failed
@@ -123,7 +118,7 @@ def run_task(task: Task) -> NotebookResult:
 
 def lost_result(task: Task, lost: WorkerLost) -> NotebookResult:
     """A zero for a notebook whose grading process died every time."""
-    result = zero_result(task.job, "kernel died", lost.reason, f"not graded: {lost.reason}")
+    result = zero_result(task.job, NotebookStatus.KERNEL_DIED, lost.reason, f"not graded: {lost.reason}")
     result.sandboxed = task.settings.sandbox is not None
     return result
 

@@ -47,7 +47,7 @@ def record(db_url: str, results: Iterable[StoredResult]) -> int:
     with Gradebook(db_url) as gb:
         for stored in results:
             gb.update_or_create_student(stored.student)
-            scores = {cell["grade_id"]: cell["points"] for cell in stored.cells}
+            scores = {cell.grade_id: cell.points for cell in stored.cells}
             try:
                 submission = gb.find_submission(stored.assignment, stored.student)
             except MissingEntry:

@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -33,6 +32,7 @@ from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
 from autograder.defaults import GRADE_TIMEOUT
+from autograder.results import CellResult, CellStatus, NotebookResult, NotebookStatus, zero_cells
 from autograder.sandbox import Limits, SandboxedKernelManager, socket_folder
 
 DEFAULT_TIMEOUT = GRADE_TIMEOUT
@@ -43,43 +43,6 @@ UNSANDBOXED_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS":
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
-
-
-@dataclass
-class CellResult:
-    """The score of one test cell and why."""
-
-    grade_id: str
-    points: float
-    max_points: float
-    status: str  # "passed", "failed", "not run", "timed out"
-    message: str = ""
-    hidden: bool = False
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
-
-@dataclass
-class NotebookResult:
-    """The grading of one submitted notebook."""
-
-    notebook: str
-    cells: list[CellResult] = field(default_factory=list)
-    status: str = "graded"  # "graded", "kernel died", "invalid"
-    error: str = ""
-    duration: float = 0.0
-    graded: NotebookNode | None = None
-    sandboxed: bool = False
-
-    @property
-    def score(self) -> float:
-        return sum(cell.points for cell in self.cells)
-
-    @property
-    def max_score(self) -> float:
-        return sum(cell.max_points for cell in self.cells)
 
 
 def strip_ansi(text: str) -> str:
@@ -264,28 +227,28 @@ def score_cells(
         if not nbs.is_test_cell(cell):
             continue
         gid = nbs.grade_id(cell)
-        max_points = float(nbs.nbgrader_meta(cell).get("points", 0))
+        max_points = nbs.points(cell)
         if hung is not None:
             where = "this test cell" if hung == position else f"cell {hung} (before this test)"
             results.append(
-                CellResult(gid, 0.0, max_points, "timed out",
+                CellResult(gid, 0.0, max_points, CellStatus.TIMED_OUT,
                            f"{where} ran longer than {timeout} s and was interrupted; remove the code that never ends")
             )
             hung = None
         elif stopped_at is not None and index > stopped_at:
-            results.append(CellResult(gid, 0.0, max_points, "not run", "the kernel died before this test ran"))
+            results.append(CellResult(gid, 0.0, max_points, CellStatus.NOT_RUN, "the kernel died before this test ran"))
         elif cell.get("execution_count") is None:
-            results.append(CellResult(gid, 0.0, max_points, "not run", "this test cell did not run"))
+            results.append(CellResult(gid, 0.0, max_points, CellStatus.NOT_RUN, "this test cell did not run"))
         else:
             points, _ = determine_grade(cell)
             if points is not None and points >= max_points and token and not completed(cell, token):
-                results.append(CellResult(gid, 0.0, max_points, "failed",
+                results.append(CellResult(gid, 0.0, max_points, CellStatus.FAILED,
                                           "this test cell did not run to its end (an error was hidden?)"))
             elif points is not None and points >= max_points:
-                results.append(CellResult(gid, float(points), max_points, "passed"))
+                results.append(CellResult(gid, float(points), max_points, CellStatus.PASSED))
             else:
                 message, hidden = _failure(cell)
-                results.append(CellResult(gid, float(points or 0.0), max_points, "failed", message, hidden))
+                results.append(CellResult(gid, float(points or 0.0), max_points, CellStatus.FAILED, message, hidden))
     return results
 
 
@@ -418,18 +381,14 @@ def grade_notebook(
         if not isinstance(nb.get("cells"), list):
             raise ValueError("the notebook has no list of cells")
     except Exception as error:  # noqa: BLE001 - any unreadable file is reported, not raised
-        cells = [
-            CellResult(nbs.grade_id(c), 0.0, float(nbs.nbgrader_meta(c).get("points", 0)), "not run",
-                       "the notebook could not be read")
-            for c in nbs.test_cells(source)
-        ]
-        return NotebookResult(label, cells, "invalid", f"not a readable notebook: {error}", time.perf_counter() - start)
+        cells = zero_cells(source, CellStatus.NOT_RUN, "the notebook could not be read")
+        return NotebookResult(label, cells, NotebookStatus.INVALID, f"not a readable notebook: {error}", time.perf_counter() - start)
     merged = merge_submission(nb, source)
     result = _run_merged(merged, source, timeout, sandbox)
-    if result.status == "kernel died" and not result.error.startswith(INTERRUPT_IGNORED):
+    if result.status is NotebookStatus.KERNEL_DIED and not result.error.startswith(INTERRUPT_IGNORED):
         # once more in a fresh kernel: the machine, not the code, may be at fault
         result = _run_merged(merged, source, timeout, sandbox)
-        if result.status == "kernel died":
+        if result.status is NotebookStatus.KERNEL_DIED:
             result.error += " (it stopped the same way when graded a second time, in a fresh kernel)"
     result.notebook, result.duration = label, time.perf_counter() - start
     return result
@@ -449,7 +408,7 @@ def _run_merged(merged: NotebookNode, source: NotebookNode, timeout: int, sandbo
     """Execute the merged notebook once in a fresh kernel and score it."""
     instrumented, token = instrument(merged, source)
     executed, timed_out, stopped_at, error = execute(instrumented, timeout, sandbox)
-    status = "kernel died" if stopped_at is not None else "graded"
+    status = NotebookStatus.KERNEL_DIED if stopped_at is not None else NotebookStatus.GRADED
     if stopped_at is not None:
         position = sum(not c.metadata.get(INJECTED) for c in executed.cells[: stopped_at + 1])
         error = _death_reason(position, error, timeout)

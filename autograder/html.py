@@ -11,6 +11,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from autograder.notebooks import exercise_of
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -19,16 +21,11 @@ def points(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
-def exercise_name(grade_id: str) -> str:
-    """The exercise a test cell checks: its grade_id without the ``test_`` prefix."""
-    return grade_id.removeprefix("test_")
-
-
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    environment.filters.update(points=points, exercise=exercise_name)
+    environment.filters.update(points=points, exercise=exercise_of)
     return environment
 
 

@@ -11,6 +11,8 @@ HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 HIDDEN_END = "### END HIDDEN TESTS"
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
+TEST_PREFIX = "test_"
+"""A test cell's grade_id is its exercise's, with this prefix."""
 
 
 def read(path: Path) -> NotebookNode:
@@ -45,6 +47,21 @@ def grade_id(cell: NotebookNode) -> str | None:
     return nbgrader_meta(cell).get("grade_id")
 
 
+def points(cell: NotebookNode) -> float:
+    """The points a test cell is worth (0 for any other cell)."""
+    return float(nbgrader_meta(cell).get("points", 0))
+
+
+def exercise_of(grade_id: str) -> str:
+    """The exercise a test cell checks: its grade_id without the ``test_`` prefix."""
+    return grade_id.removeprefix(TEST_PREFIX)
+
+
+def test_id(exercise: str) -> str:
+    """The grade_id of the test cell of an exercise."""
+    return f"{TEST_PREFIX}{exercise}"
+
+
 def test_cells(nb: NotebookNode) -> list[NotebookNode]:
     """The autograded test cells, in order."""
     return [cell for cell in nb.cells if is_test_cell(cell)]
@@ -52,7 +69,7 @@ def test_cells(nb: NotebookNode) -> list[NotebookNode]:
 
 def max_score(nb: NotebookNode) -> float:
     """Total points of the notebook's test cells."""
-    return float(sum(nbgrader_meta(cell).get("points", 0) for cell in test_cells(nb)))
+    return float(sum(points(cell) for cell in test_cells(nb)))
 
 
 def has_outputs(nb: NotebookNode) -> bool:

@@ -18,11 +18,15 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from autograder.html import exercise_name, points, render
+from autograder.html import points, render
+from autograder.notebooks import exercise_of
+from autograder.results import NotebookStatus
 from autograder.workspace import StoredResult, Workspace, atomic_write
 
-STATUSES = ("graded", "graded with timed-out cells", "kernel died", "invalid", "missing")
-"""Status categories of a notebook in the report, in the order of its table."""
+TIMED_OUT = "graded with timed-out cells"
+STATUSES = (str(NotebookStatus.GRADED), TIMED_OUT, *(str(s) for s in NotebookStatus if s is not NotebookStatus.GRADED))
+"""Status categories of a notebook in the report, in the order of its table: every NotebookStatus, and
+graded notebooks with an interrupted cell told apart."""
 HARDEST = 5
 """How many of the lowest-scoring exercises the summary table names per assignment."""
 EXERCISE_CHART = "exercises.png"
@@ -49,14 +53,14 @@ class AssignmentStats:
 
 def status_category(result: StoredResult) -> str:
     """One of STATUSES: a graded notebook with an interrupted cell is told apart from a clean one."""
-    if result.status == "graded" and any(c["status"] == "timed out" for c in result.cells):
-        return "graded with timed-out cells"
-    return result.status
+    if result.status is NotebookStatus.GRADED and result.timed_out:
+        return TIMED_OUT
+    return str(result.status)
 
 
 def _student_totals(results: list[StoredResult]) -> list[float]:
     """Each student's score summed over the assignment's notebooks, for students who handed anything in."""
-    students = sorted({r.student for r in results if r.status != "missing"})
+    students = sorted({r.student for r in results if r.status is not NotebookStatus.MISSING})
     return [sum(r.score for r in results if r.student == s) for s in students]
 
 
@@ -64,13 +68,13 @@ def _exercise_means(results: list[StoredResult]) -> list[tuple[str, float]]:
     """Mean fraction of points per exercise over handed-in notebooks, in the order the exercises come."""
     fractions: dict[tuple[str, str], list[float]] = {}
     for result in results:
-        if result.status == "missing":
+        if result.status is NotebookStatus.MISSING:
             continue
         for cell in result.cells:
-            if cell["max_points"] > 0:
-                key = (result.notebook, cell["grade_id"])
-                fractions.setdefault(key, []).append(cell["points"] / cell["max_points"])
-    return [(exercise_name(gid), statistics.fmean(values)) for (_, gid), values in fractions.items()]
+            if cell.max_points > 0:
+                key = (result.notebook, cell.grade_id)
+                fractions.setdefault(key, []).append(cell.points / cell.max_points)
+    return [(exercise_of(gid), statistics.fmean(values)) for (_, gid), values in fractions.items()]
 
 
 def _max_score(results: list[StoredResult]) -> float:
@@ -183,6 +187,6 @@ def write_report(workspace: Workspace, out_dir: Path) -> Path:
         atomic_write(out_dir / EXERCISE_CHART, exercise_chart_png(all_stats))
         images.add(EXERCISE_CHART)
     report = out_dir / "report.html"
-    unsandboxed = sum(not r.sandboxed for r in results if r.status != "missing")
+    unsandboxed = sum(not r.sandboxed for r in results if r.status is not NotebookStatus.MISSING)
     atomic_write(report, render_report(all_stats, images, unsandboxed).encode())
     return report

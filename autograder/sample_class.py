@@ -66,7 +66,7 @@ class Assignment:
         self.solutions = {nbs.grade_id(c): c for c in self.source.cells if nbs.is_solution_cell(c)}
         self.order = list(self.solutions)
         self.points = {
-            nbs.grade_id(c).removeprefix("test_"): float(nbs.nbgrader_meta(c).get("points", 0))
+            nbs.exercise_of(nbs.grade_id(c)): nbs.points(c)
             for c in nbs.test_cells(self.source)
         }
         self.max = sum(self.points.values())

@@ -73,7 +73,7 @@ def check_notebook(notebook: Path, timeout: int = CHECK_TIMEOUT) -> int:
     if result.error:
         print(f"note: {result.error}")
     for cell in result.cells:
-        exercise = cell.grade_id.removeprefix("test_")
+        exercise = nbs.exercise_of(cell.grade_id)
         mark = "passed" if cell.passed else cell.status
         print(f"{'✓' if cell.passed else '✗'} {exercise:<28} {mark}")
         if not cell.passed and cell.message:

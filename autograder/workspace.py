@@ -15,9 +15,8 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
-from autograder.grading import CellResult, NotebookResult
+from autograder.results import CellResult, CellStatus, NotebookResult, NotebookStatus
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -43,29 +42,39 @@ class StoredResult:
     assignment: str
     notebook: str
     key: str
-    status: str
+    status: NotebookStatus
     error: str
     duration: float
-    cells: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[CellResult] = field(default_factory=list)
     sandboxed: bool = True
 
     @property
     def score(self) -> float:
-        return sum(c["points"] for c in self.cells)
+        return sum(cell.points for cell in self.cells)
 
     @property
     def max_score(self) -> float:
-        return sum(c["max_points"] for c in self.cells)
+        return sum(cell.max_points for cell in self.cells)
 
-    def cell_results(self) -> list[CellResult]:
-        return [CellResult(**c) for c in self.cells]
+    @property
+    def timed_out(self) -> bool:
+        """True if a cell had to be interrupted."""
+        return any(cell.status is CellStatus.TIMED_OUT for cell in self.cells)
 
     @classmethod
     def from_result(cls, student: str, assignment: str, key: str, result: NotebookResult) -> "StoredResult":
-        return cls(
-            student, assignment, result.notebook, key, result.status, result.error, result.duration,
-            [asdict(c) for c in result.cells], result.sandboxed,
-        )
+        return cls(student, assignment, result.notebook, key, result.status, result.error, result.duration,
+                   list(result.cells), result.sandboxed)
+
+    def to_json(self) -> str:
+        """The stored form: statuses become their strings here and nowhere else."""
+        return json.dumps(asdict(self), indent=1, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> "StoredResult":
+        data = json.loads(text)
+        return cls(**{**data, "status": NotebookStatus(data["status"]),
+                      "cells": [CellResult.from_json(cell) for cell in data["cells"]]})
 
 
 class Workspace:
@@ -108,13 +117,13 @@ class Workspace:
 
     def save_result(self, stored: StoredResult) -> None:
         path = self.result_path(stored.student, stored.assignment, stored.notebook)
-        atomic_write(path, json.dumps(asdict(stored), indent=1).encode())
+        atomic_write(path, stored.to_json().encode())
 
     def load_result(self, student: str, assignment: str, notebook: str) -> StoredResult | None:
         path = self.result_path(student, assignment, notebook)
         try:
-            return StoredResult(**json.loads(path.read_text()))
-        except (OSError, ValueError, TypeError):
+            return StoredResult.from_json(path.read_text())
+        except (OSError, ValueError, TypeError, KeyError):
             return None
 
     def results(self) -> list[StoredResult]:
@@ -122,7 +131,7 @@ class Workspace:
         found = []
         for path in sorted((self.root / "results").glob("*/*/*.json")):
             try:
-                found.append(StoredResult(**json.loads(path.read_text())))
-            except (OSError, ValueError, TypeError):
+                found.append(StoredResult.from_json(path.read_text()))
+            except (OSError, ValueError, TypeError, KeyError):
                 continue
         return found

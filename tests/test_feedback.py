@@ -4,17 +4,18 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from autograder.feedback import write_feedback
+from autograder.results import CellResult, CellStatus, NotebookStatus
 from autograder.workspace import StoredResult, Workspace
 
 VOID = {"meta", "img", "br", "hr", "link", "input"}
 
 
 def _cell(grade_id, points, max_points, status="passed", message="", hidden=False):
-    return dict(grade_id=grade_id, points=points, max_points=max_points, status=status, message=message, hidden=hidden)
+    return CellResult(grade_id, points, max_points, CellStatus(status), message, hidden)
 
 
 def _save(ws, student="alice", status="graded", error="", cells=(), assignment="01-neurons", notebook="neurons.ipynb"):
-    ws.save_result(StoredResult(student, assignment, notebook, "key", status, error, 1.0, list(cells)))
+    ws.save_result(StoredResult(student, assignment, notebook, "key", NotebookStatus(status), error, 1.0, list(cells)))
 
 
 def _page(ws, student="alice", assignment="01-neurons", notebook="neurons.ipynb"):

@@ -5,15 +5,15 @@ import pytest
 
 from autograder import gradebook
 from autograder.paths import SOLUTIONS, assignments
+from autograder.results import CellResult, CellStatus, NotebookStatus
 from autograder.workspace import StoredResult
 
 pytestmark = pytest.mark.skipif(not assignments(SOLUTIONS), reason="no notebooks yet")
 
 
 def result(points: float) -> StoredResult:
-    cell = {"grade_id": "test_sigmoid", "points": points, "max_points": 3.0, "status": "passed",
-            "message": "", "hidden": False}
-    return StoredResult("s1", "01-neurons", "neurons.ipynb", "key", "graded", "", 1.0, [cell])
+    cell = CellResult("test_sigmoid", points, 3.0, CellStatus.PASSED if points == 3.0 else CellStatus.FAILED)
+    return StoredResult("s1", "01-neurons", "neurons.ipynb", "key", NotebookStatus.GRADED, "", 1.0, [cell])
 
 
 def score(url: str) -> dict[str, float]:

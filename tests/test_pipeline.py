@@ -63,8 +63,8 @@ def test_hostile_submissions_are_explained(graded_class):
     assert by[("s09-corrupt-json", first)].status == "invalid"
     assert by[("s10-wrong-name", first)].status == "missing"
     assert by[("s07-kernel-exit", second)].status == "kernel died"
-    assert any(c["status"] == "timed out" for c in by[("s06-infinite-loop", first)].cells)
-    assert any("MemoryError" in c["message"] for c in by[("s11-memory-hog", assignments(SOLUTIONS)[3])].cells)
+    assert by[("s06-infinite-loop", first)].timed_out
+    assert any("MemoryError" in c.message for c in by[("s11-memory-hog", assignments(SOLUTIONS)[3])].cells)
 
 
 def test_wrong_file_name_is_reported_by_collect(graded_class):

@@ -7,18 +7,19 @@ import matplotlib.pyplot as plt
 import pytest
 
 from autograder.report import write_report
+from autograder.results import CellResult, CellStatus, NotebookStatus
 from autograder.workspace import StoredResult, Workspace
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def _cell(grade_id, points, max_points, status=None):
-    return dict(grade_id=grade_id, points=points, max_points=max_points,
-                status=status or ("passed" if points == max_points else "failed"), message="", hidden=False)
+    status = status or ("passed" if points == max_points else "failed")
+    return CellResult(grade_id, points, max_points, CellStatus(status))
 
 
 def _save(ws, student, assignment, notebook, cells, status="graded"):
-    ws.save_result(StoredResult(student, assignment, notebook, "key", status, "", 1.0, cells))
+    ws.save_result(StoredResult(student, assignment, notebook, "key", NotebookStatus(status), "", 1.0, cells))
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +96,17 @@ def test_lowest_exercises_come_first(report):
 
 def test_status_counts(report):
     header, *rows = _parse(report).tables["statuses"]
-    assert header == ["Assignment", "Graded", "Graded with timed-out cells", "Kernel died", "Invalid", "Missing"]
-    assert rows == [["01-a", "2", "1", "1", "0", "1"], ["02-b", "3", "0", "0", "1", "0"]]
+    assert header == ["Assignment", "Graded", "Graded with timed-out cells", "Kernel died", "Invalid", "Missing",
+                      "Grader error"]
+    assert rows == [["01-a", "2", "1", "1", "0", "1", "0"], ["02-b", "3", "0", "0", "1", "0", "0"]]
+
+
+def test_every_status_has_a_column(tmp_path):
+    """A notebook the grader itself could not run is counted, not lost from the table."""
+    ws = Workspace(tmp_path / "ws")
+    _save(ws, "s1", "01-a", "a.ipynb", [_cell("test_easy", 0, 2, "not run")], "grader error")
+    header, row = _parse(write_report(ws, tmp_path / "out")).tables["statuses"]
+    assert dict(zip(header, row))["Grader error"] == "1"
 
 
 def test_figures_are_pngs_embedded_by_relative_path(report):

@@ -177,7 +177,7 @@ def test_attacker_gets_its_stated_score_with_a_reason(graded, name):
     assert result.score == expected, (result.status, result.error, result.cells[-1])
     last = result.cells[-1]
     if not full:
-        assert last["points"] == 0 and last["message"], last
+        assert last.points == 0 and last.message, last
 
 
 def test_no_file_outside_the_scratch_folder_changed(graded):
