@@ -68,7 +68,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     """Autograde everything collected, in parallel, and update the gradebook."""
-    from autograder.grade import grade
+    from autograder.class_grading import grade
 
     workspace = _workspace(args)
     if not workspace.submissions():

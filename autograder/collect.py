@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from autograder.errors import CourseError
-from autograder.paths import SOLUTIONS, assignments, notebooks
+from autograder.paths import SOLUTIONS, assignments, notebook_files
 from autograder.workspace import Workspace, atomic_write
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -34,7 +34,7 @@ class CollectReport:
 
 def notebook_index(source_dir: Path = SOLUTIONS) -> dict[str, str]:
     """Notebook file name -> assignment, e.g. "neurons.ipynb" -> "01-neurons"."""
-    return {path.name: name for name in assignments(source_dir) for path in notebooks(name, source_dir)}
+    return {path.name: name for name in assignments(source_dir) for path in notebook_files(name, source_dir)}
 
 
 def _folder_entries(source: Path) -> Iterator[tuple[str, bytes | None]]:

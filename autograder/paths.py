@@ -15,6 +15,6 @@ def assignments(root: Path = SOLUTIONS) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-def notebooks(assignment: str, root: Path = SOLUTIONS) -> list[Path]:
+def notebook_files(assignment: str, root: Path = SOLUTIONS) -> list[Path]:
     """The notebooks of one assignment, sorted by name."""
     return sorted((root / assignment).glob("*.ipynb"))

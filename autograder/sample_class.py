@@ -17,7 +17,7 @@ from nbformat import NotebookNode
 from autograder import notebooks as nbs
 from autograder.attacks import attack
 from autograder.mistakes import catalogue
-from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
+from autograder.paths import COURSE, SOLUTIONS, assignments, notebook_files
 
 INFINITE_LOOP = "\nwhile True:  # a forgotten experiment that never ends\n    pass\n"
 KERNEL_EXIT = "\nimport os\nos._exit(1)\n"
@@ -59,7 +59,7 @@ class Assignment:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        (source_path,) = notebooks(name, SOLUTIONS)
+        (source_path,) = notebook_files(name, SOLUTIONS)
         self.notebook = source_path.name
         self.source = nbs.read(source_path)
         self.release = nbs.read(COURSE / name / self.notebook)

@@ -10,7 +10,7 @@ import nbformat
 
 from autograder import notebooks as nbs
 from autograder.grading import execute
-from autograder.paths import SOLUTIONS, assignments, notebooks
+from autograder.paths import SOLUTIONS, assignments, notebook_files
 
 BUDGET = {"01": 10, "02": 10, "03": 10, "04": 15, "05": 15, "06": 15}
 
@@ -27,7 +27,7 @@ def main() -> dict[str, float]:
     print(f"baseline: a fresh kernel running `import bpkit`: {baseline:.2f} s")
     seconds = {}
     for name in assignments(SOLUTIONS):
-        for path in notebooks(name, SOLUTIONS):
+        for path in notebook_files(name, SOLUTIONS):
             seconds[name] = timed(nbs.read(path))
             budget = BUDGET.get(name[:2], 15)
             print(f"{name:<24} {seconds[name]:5.1f} s  = {seconds[name] / baseline:4.1f}x baseline; "

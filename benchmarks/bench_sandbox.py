@@ -18,7 +18,7 @@ from autograder import notebooks as nbs
 from autograder import sample_class
 from autograder.collect import collect
 from autograder.grading import grade_notebook
-from autograder.paths import SOLUTIONS, assignments, notebooks
+from autograder.paths import SOLUTIONS, assignments, notebook_files
 from autograder.sandbox import Limits
 from autograder.workspace import Workspace
 
@@ -29,7 +29,7 @@ TIMEOUT = 10
 def per_notebook(rounds: int = ROUNDS) -> tuple[float, float]:
     """Median seconds to grade each solved notebook, (sandboxed, plain), alternating to share the noise."""
     sandboxed, plain = [], []
-    sources = [nbs.read(notebooks(name, SOLUTIONS)[0]) for name in assignments(SOLUTIONS)]
+    sources = [nbs.read(notebook_files(name, SOLUTIONS)[0]) for name in assignments(SOLUTIONS)]
     for _ in range(rounds):
         for source in sources:
             for limits, times in ((Limits(), sandboxed), (None, plain)):

@@ -172,11 +172,11 @@ def score(assignment: str, source: NotebookNode, equivalent: dict[tuple[str, str
 
 
 if __name__ == "__main__":
-    from autograder.paths import SOLUTIONS, assignments, notebooks
+    from autograder.paths import SOLUTIONS, assignments, notebook_files
     from tests.mutation_equivalents import EQUIVALENT
 
     for name in assignments(SOLUTIONS):
-        (path,) = notebooks(name)
+        (path,) = notebook_files(name)
         result = score(name, nbs.read(path), EQUIVALENT)
         print(f"{name}: {result['caught']}/{result['mutants']} caught, {result['equivalent']} equivalent, "
               f"{result['fraction']:.0%} of non-equivalent; survivors: {result['survivors']}")

@@ -10,14 +10,14 @@ from nbformat import NotebookNode
 from autograder import notebooks as nbs
 from autograder.grading import NotebookResult, grade_notebook, worker_pool
 from autograder.mistakes import catalogue
-from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
+from autograder.paths import COURSE, SOLUTIONS, assignments, notebook_files
 
 WORKERS = 2
 
 
 def solution_path(assignment: str) -> Path:
     """The (single) instructor notebook of an assignment."""
-    (path,) = notebooks(assignment, SOLUTIONS)
+    (path,) = notebook_files(assignment, SOLUTIONS)
     return path
 
 

@@ -10,7 +10,7 @@ import pytest
 from autograder import sample_class
 from autograder.collect import collect
 from autograder.export import export_grades
-from autograder.grade import grade
+from autograder.class_grading import grade
 from autograder.paths import SOLUTIONS, assignments
 from autograder.workspace import Workspace
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from autograder import notebooks as nbs
-from autograder.paths import COURSE, SOLUTIONS, assignments, notebooks
+from autograder.paths import COURSE, SOLUTIONS, assignments, notebook_files
 from autograder.release import find_leaks, generate, secret_lines
 
 pytestmark = pytest.mark.skipif(not assignments(SOLUTIONS), reason="no notebooks yet")
@@ -18,8 +18,8 @@ def test_committed_release_equals_a_fresh_generation(tmp_path):
     generate(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == assignments(COURSE)
     for name in assignments(SOLUTIONS):
-        fresh = notebooks(name, tmp_path)
-        committed = notebooks(name, COURSE)
+        fresh = notebook_files(name, tmp_path)
+        committed = notebook_files(name, COURSE)
         assert [p.name for p in fresh] == [p.name for p in committed]
         for new, old in zip(fresh, committed):
             assert _essence(nbs.read(new)) == _essence(nbs.read(old)), f"{old} is stale: run `make release`"
@@ -27,7 +27,7 @@ def test_committed_release_equals_a_fresh_generation(tmp_path):
 
 def test_release_has_stubs_where_solutions_were():
     for name in assignments(SOLUTIONS):
-        for path in notebooks(name, COURSE):
+        for path in notebook_files(name, COURSE):
             for cell in nbs.read(path).cells:
                 if nbs.is_solution_cell(cell) and cell.cell_type == "code":
                     assert "raise NotImplementedError()" in cell.source
@@ -35,7 +35,7 @@ def test_release_has_stubs_where_solutions_were():
 
 def test_leak_scan_finds_a_planted_solution_line(tmp_path):
     name = assignments(SOLUTIONS)[0]
-    (source_path,) = notebooks(name, SOLUTIONS)
+    (source_path,) = notebook_files(name, SOLUTIONS)
     secret = sorted(secret_lines([nbs.read(source_path)])["solution"])[0]
     leaked = tmp_path / name
     leaked.mkdir()

@@ -24,7 +24,7 @@ import pytest
 from autograder import attacks, sample_class
 from autograder.collect import collect
 from autograder.export import export_grades
-from autograder.grade import grade
+from autograder.class_grading import grade
 from autograder.grading import OUTPUT_LIMIT, grade_notebook
 from autograder.paths import REPO, SOLUTIONS, assignments
 from autograder.sandbox import SANDBOX_UID_BASE, Limits

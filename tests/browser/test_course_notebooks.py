@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from autograder.paths import SOLUTIONS, assignments, notebooks
+from autograder.paths import SOLUTIONS, assignments, notebook_files
 from tests.browser.jlab import cells, error_outputs, last_line, open_notebook, run_cells_one_by_one
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def expected(served):
     """Headless runs of the same copies, started at once in another process while the browser works."""
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
-        yield {name: pool.submit(headless_errors, str(notebooks(name, served / "course")[0])) for name in ASSIGNMENTS}
+        yield {name: pool.submit(headless_errors, str(notebook_files(name, served / "course")[0])) for name in ASSIGNMENTS}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -45,7 +45,7 @@ def expected(served):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_course_notebook_runs_to_the_end_with_only_the_unwritten_exercises_failing(page, lab, served, expected,
                                                                                   assignment):
-    (notebook,) = notebooks(assignment, served / "course")
+    (notebook,) = notebook_files(assignment, served / "course")
     open_notebook(page, lab, f"course/{assignment}/{notebook.name}")
     run_cells_one_by_one(page)
 

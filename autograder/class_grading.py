@@ -21,7 +21,7 @@ import nbformat
 
 from autograder import notebooks as nbs
 from autograder.grading import DEFAULT_TIMEOUT, grade_notebook
-from autograder.paths import SOLUTIONS, assignments, notebooks
+from autograder.paths import SOLUTIONS, assignments, notebook_files
 from autograder.pool import WorkerLost, WorkerPool
 from autograder.results import CellStatus, NotebookResult, NotebookStatus, zero_cells
 from autograder.sandbox import Limits, ensure_available
@@ -72,7 +72,7 @@ def plan(workspace: Workspace, names: list[str], source_dir: Path = SOLUTIONS) -
     jobs = []
     for student in workspace.students():
         for name in names:
-            for source in notebooks(name, source_dir):
+            for source in notebook_files(name, source_dir):
                 path = workspace.submission(student, name, source.name)
                 jobs.append(Job(student, name, source.name, path if path.is_file() else None, source))
     return jobs
