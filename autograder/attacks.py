@@ -124,8 +124,8 @@ ATTACKS: dict[str, tuple[str, bool]] = {
     "read-solutions": (
         "import bpkit\n"
         "_near = Path(bpkit.__file__).resolve().parents[1] / 'solutions'\n"
-        "_found = [_f for _f in _walk('/') if '/solutions/' in _f and _f.endswith('.ipynb')]\n"
-        "if _near.exists() or _found:\n    _define()",
+        "_found = (_d for _depth in range(1, 5) for _d in glob.glob('/' + '*/' * _depth + 'solutions'))\n"
+        "if _near.exists() or any(glob.glob(_d + '/*/*.ipynb') for _d in _found):\n    _define()",
         False,
     ),
     "connect-to-a-local-listener": (

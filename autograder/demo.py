@@ -24,12 +24,13 @@ def _table(grades_csv: Path, expected: dict[str, dict[str, float]]) -> list[str]
         rows = list(csv.DictReader(handle))
     names = [c for c in rows[0] if c not in ("student", "total", "max_total")]
     short = [n[:2] for n in names]
-    lines = [f"{'student':<20}" + "".join(f"{s:>7}" for s in short) + f"{'total':>8}  as expected"]
+    width = max(len("student"), *(len(row["student"]) for row in rows)) + 2
+    lines = [f"{'student':<{width}}" + "".join(f"{s:>7}" for s in short) + f"{'total':>8}  as expected"]
     for row in rows:
         want = expected[row["student"]]
         ok = all(abs(float(row[n]) - want[n]) < 1e-9 for n in names)
         lines.append(
-            f"{row['student']:<20}" + "".join(f"{float(row[n]):>7g}" for n in names)
+            f"{row['student']:<{width}}" + "".join(f"{float(row[n]):>7g}" for n in names)
             + f"{float(row['total']):>8g}  {'yes' if ok else 'NO: expected ' + str([want[n] for n in names])}"
         )
     return lines
