@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 
-.PHONY: demo test lab release bench clean
+.PHONY: demo test quick lab release bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# bpkit and the unit tests alone, in seconds: no notebooks, kernels, nbgrader or browser
+quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 lab: $(STAMP)
 	$(BIN)/bpcourse lab

@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ from autograder.paths import REPO
 
 SANDBOX_UID_BASE = 1 << 24
 """A root grader runs each sandbox as uid SANDBOX_UID_BASE + the grading process's pid: unique while it runs."""
+
+SCRATCH_FOLDERS = ("/tmp/home", "/tmp/work", "/tmp/home/.cache", "/tmp/home/.cache/matplotlib")
+"""Folders made in the scratch /tmp: HOME, the working directory, and matplotlib's cache (see _font_cache)."""
 
 SOCKETS_INSIDE = "/run/kernel"
 """Where the sandbox sees the folder of its kernel's sockets and connection file."""
@@ -140,9 +144,22 @@ def _mounts(socket_dir: Path, limits: Limits) -> list[str]:
     return args + [
         "--proc", "/proc", "--dev", "/dev",
         "--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/tmp",
-        "--perms", "0777", "--dir", "/tmp/home", "--perms", "0777", "--dir", "/tmp/work",
+        *(arg for folder in SCRATCH_FOLDERS for arg in ("--perms", "0777", "--dir", folder)),
+        *_font_cache(),
         "--bind", str(socket_dir), SOCKETS_INSIDE,
     ]
+
+
+@lru_cache(maxsize=1)
+def _font_cache() -> tuple[str, ...]:
+    """bwrap arguments lending matplotlib's font list to the sandbox, read-only: without it every kernel
+    would spend a second or two scanning the fonts again."""
+    from matplotlib import font_manager, get_cachedir
+
+    font_manager.fontManager  # noqa: B018 - loading it writes the list if the grader has none yet
+    name = f"fontlist-v{font_manager.FontManager.__version__}.json"
+    listed = Path(get_cachedir()) / name
+    return ("--ro-bind", str(listed), f"{SCRATCH_FOLDERS[-1]}/{name}") if listed.is_file() else ()
 
 
 def _identity(uid: int) -> tuple[list[str], list[str]]:
@@ -199,6 +216,22 @@ def limit_process(limits: Limits) -> Callable[[], None]:
     return apply
 
 
+def _wait_exited(processes: list, timeout: float = 10.0) -> None:
+    """Wait until each process has exited: gone, or a zombie (the namespace's init becomes one only
+    after everything in its namespace has gone; reaping it is the host's init's job)."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    for member in processes:
+        while time.monotonic() < deadline:
+            try:
+                if member.status() == psutil.STATUS_ZOMBIE:
+                    break
+            except psutil.NoSuchProcess:
+                break
+            time.sleep(0.01)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel runs inside bwrap and talks over Unix sockets in ``socket_dir``."""
 
@@ -243,8 +276,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         for member in everything:
             with suppress(psutil.NoSuchProcess):
                 member.kill()
-        psutil.wait_procs(everything, timeout=10)
         process.wait()
+        _wait_exited(everything[1:])
 
     def freeze(self) -> None:
         """Once the kernel has bound its sockets: no file can be added to or removed from their folder."""

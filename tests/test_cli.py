@@ -14,6 +14,8 @@ from autograder import notebooks as nbs
 from autograder.cli import main
 from autograder.paths import COURSE, SOLUTIONS
 
+pytestmark = pytest.mark.slow
+
 FIRST = "01-neurons"
 
 

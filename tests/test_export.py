@@ -39,7 +39,7 @@ def db_url(tmp_path_factory):
     return url
 
 
-pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"), pytest.mark.slow]
 
 
 def _rows(path):

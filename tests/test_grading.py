@@ -8,6 +8,8 @@ import pytest
 
 from autograder.grading import grade_notebook
 
+pytestmark = pytest.mark.slow
+
 SETUP = "import numpy as np\nfrom bpkit.testing import check_array, passed"
 ANSWER = "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * np.asarray(x)\n    ### END SOLUTION"
 TESTS = (

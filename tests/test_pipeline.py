@@ -14,7 +14,7 @@ from autograder.class_grading import grade
 from autograder.paths import SOLUTIONS, assignments
 from autograder.workspace import Workspace
 
-pytestmark = pytest.mark.skipif(len(assignments(SOLUTIONS)) < 4, reason="the sample class needs the notebooks")
+pytestmark = pytest.mark.slow
 
 TIMEOUT = 10
 

@@ -17,7 +17,7 @@ from autograder.collect import collect
 from autograder.paths import SOLUTIONS, assignments
 from autograder.workspace import Workspace
 
-pytestmark = pytest.mark.skipif(len(assignments(SOLUTIONS)) < 4, reason="the sample class needs the notebooks")
+pytestmark = pytest.mark.slow
 
 STUDENTS = ("s01-complete", "s03-half", "s04-mistakes")
 

@@ -30,6 +30,8 @@ from autograder.paths import REPO, SOLUTIONS, assignments
 from autograder.sandbox import SANDBOX_UID_BASE, Limits
 from autograder.workspace import Workspace
 
+pytestmark = pytest.mark.slow
+
 FIRST = assignments(SOLUTIONS)[0]
 TIMEOUT = 15
 HONEST = ("h1-complete", "h2-half")

@@ -10,6 +10,8 @@ from autograder.paths import SOLUTIONS, assignments
 from autograder.report import write_report
 from autograder.workspace import Workspace
 
+pytestmark = pytest.mark.slow
+
 FIRST = assignments(SOLUTIONS)[0]
 
 
