@@ -17,7 +17,6 @@ from autograder.errors import FAILED, CourseError
 from autograder.paths import COURSE, REPO, SOLUTIONS, assignments
 
 
-
 def known_assignments(names: list[str]) -> list[str]:
     """``names``, or every assignment when empty; an unknown name is a CourseError listing the known ones."""
     have = assignments(SOLUTIONS)

@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 from autograder import sample_class
+from autograder.class_grading import grade
 from autograder.collect import collect
 from autograder.defaults import DEMO_TIMEOUT
 from autograder.export import export_grades
 from autograder.feedback import write_feedback
-from autograder.class_grading import grade
 from autograder.release import find_leaks, generate
 from autograder.report import write_report
 from autograder.sandbox import SandboxUnavailable, describe, ensure_available

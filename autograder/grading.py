@@ -14,15 +14,15 @@ import copy
 import json
 import multiprocessing
 import os
-import resource
-import subprocess
 import re
+import resource
 import secrets
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -157,7 +157,7 @@ def uninstrument(executed: NotebookNode, original: NotebookNode, token: str) -> 
     """The executed notebook as the learner wrote it: injected cells, lines and markers gone."""
     out = copy.deepcopy(executed)
     out.cells = [cell for cell in out.cells if not cell.metadata.get(INJECTED)]
-    for cell, before in zip(out.cells, original.cells):
+    for cell, before in zip(out.cells, original.cells, strict=False):
         cell.source = before.source
         for output in cell.get("outputs", []):
             if output.output_type == "stream":

@@ -164,7 +164,7 @@ class LabServer:
     log_path: Path | None = None
     process: subprocess.Popen | None = field(default=None, init=False)
 
-    def start(self) -> "LabServer":
+    def start(self) -> LabServer:
         log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed in stop()
         self._log = log
         self.process = subprocess.Popen(

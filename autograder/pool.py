@@ -13,6 +13,7 @@ can deadlock.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -114,10 +115,8 @@ class WorkerPool(Generic[Job, Result]):
 
     @staticmethod
     def _stop(worker: _Worker[Job]) -> None:
-        try:
+        with contextlib.suppress(OSError):
             worker.connection.send(None)
-        except OSError:
-            pass
         worker.process.join(timeout=5)
         if worker.process.is_alive():
             worker.process.kill()

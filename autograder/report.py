@@ -132,7 +132,7 @@ def exercise_chart_png(all_stats: list[AssignmentStats]) -> bytes:
     figure = Figure(figsize=(7, 1.0 + 0.3 * sum(heights) + 0.6 * len(shown)), layout="constrained")
     axes = figure.subplots(len(shown), 1, sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
     cmap = colormaps["RdYlGn"]
-    for ax, stats in zip(axes, shown):
+    for ax, stats in zip(axes, shown, strict=False):
         labels = [label for label, _ in stats.exercises]
         means = [mean for _, mean in stats.exercises]
         bars = ax.barh(range(len(means)), means, color=[cmap(m) for m in means], edgecolor="#555555")

@@ -57,7 +57,7 @@ class CellResult:
         return self.status is CellStatus.PASSED
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "CellResult":
+    def from_json(cls, data: dict[str, Any]) -> CellResult:
         return cls(**{**data, "status": CellStatus(data["status"])})
 
 

@@ -62,7 +62,7 @@ class StoredResult:
         return any(cell.status is CellStatus.TIMED_OUT for cell in self.cells)
 
     @classmethod
-    def from_result(cls, student: str, assignment: str, key: str, result: NotebookResult) -> "StoredResult":
+    def from_result(cls, student: str, assignment: str, key: str, result: NotebookResult) -> StoredResult:
         return cls(student, assignment, result.notebook, key, result.status, result.error, result.duration,
                    list(result.cells), result.sandboxed)
 
@@ -71,7 +71,7 @@ class StoredResult:
         return json.dumps(asdict(self), indent=1, default=str)
 
     @classmethod
-    def from_json(cls, text: str) -> "StoredResult":
+    def from_json(cls, text: str) -> StoredResult:
         data = json.loads(text)
         return cls(**{**data, "status": NotebookStatus(data["status"]),
                       "cells": [CellResult.from_json(cell) for cell in data["cells"]]})

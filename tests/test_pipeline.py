@@ -8,9 +8,9 @@ import zipfile
 import pytest
 
 from autograder import sample_class
+from autograder.class_grading import grade
 from autograder.collect import collect
 from autograder.export import export_grades
-from autograder.class_grading import grade
 from autograder.paths import SOLUTIONS, assignments
 from autograder.workspace import Workspace
 

@@ -22,9 +22,9 @@ import psutil
 import pytest
 
 from autograder import attacks, sample_class
+from autograder.class_grading import grade
 from autograder.collect import collect
 from autograder.export import export_grades
-from autograder.class_grading import grade
 from autograder.grading import OUTPUT_LIMIT, grade_notebook
 from autograder.paths import REPO, SOLUTIONS, assignments
 from autograder.sandbox import SANDBOX_UID_BASE, Limits
@@ -164,10 +164,11 @@ def test_the_catalogue_has_at_least_fifteen_kinds():
 
 def test_honest_students_get_the_same_results_as_without_attackers(graded):
     _, baseline, attacked = graded
+    notebook = assignment().notebook
     for student in HONEST:
         assert comparable(attacked["results"][student]) == comparable(baseline["results"][student])
-        path = lambda run: run["workspace"].autograded(student, FIRST, assignment().notebook)  # noqa: E731
-        assert executed_cells(path(attacked)) == executed_cells(path(baseline))
+        ours, theirs = (run["workspace"].autograded(student, FIRST, notebook) for run in (attacked, baseline))
+        assert executed_cells(ours) == executed_cells(theirs)
 
 
 @pytest.mark.parametrize("name", list(attacks.ATTACKS))

@@ -57,7 +57,7 @@ class JupyterDirs:
     workspaces: Path
 
     @classmethod
-    def under(cls, root: Path) -> "JupyterDirs":
+    def under(cls, root: Path) -> JupyterDirs:
         root = Path(root)
         dirs = cls(home=root / "home", config=root / "jupyter-config", data=root / "jupyter-data",
                    runtime=root / "jupyter-runtime", settings=root / "lab-user-settings",
@@ -101,7 +101,7 @@ def missing_browser() -> str | None:
     return None
 
 
-def launch_browser(playwright) -> "Browser":
+def launch_browser(playwright) -> Browser:
     return playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS, headless=True)
 
 
@@ -159,7 +159,7 @@ new MutationObserver(() => {
 _workspace_counter = iter(range(1, 1_000_000))
 
 
-def open_notebook(page: "Page", lab: LabCommand, path: str) -> None:
+def open_notebook(page: Page, lab: LabCommand, path: str) -> None:
     """Open ``path`` (relative to the served folder) in a fresh workspace and wait for its kernel to be idle."""
     workspace = f"w{next(_workspace_counter)}x{secrets.token_hex(3)}"  # letters and digits only
     page.goto(f"{lab.base}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}", timeout=PAGE_TIMEOUT)
@@ -173,7 +173,7 @@ def open_notebook(page: "Page", lab: LabCommand, path: str) -> None:
     wait_kernel_idle(page)
 
 
-def wait_kernel_idle(page: "Page", stable: float = IDLE_STABLE, timeout: int = PAGE_TIMEOUT) -> None:
+def wait_kernel_idle(page: Page, stable: float = IDLE_STABLE, timeout: int = PAGE_TIMEOUT) -> None:
     """Wait until the current notebook's kernel is ready and has stayed idle for ``stable`` seconds."""
     page.wait_for_function(
         """(stableMs) => {
@@ -190,7 +190,7 @@ def wait_kernel_idle(page: "Page", stable: float = IDLE_STABLE, timeout: int = P
     )
 
 
-def cells(page: "Page") -> list[dict]:
+def cells(page: Page) -> list[dict]:
     """The current notebook's cells: index, type, source, execution count (None if not run)."""
     return page.evaluate(
         """() => window.jupyterapp.shell.currentWidget.content.widgets.map((c, i) => ({
@@ -199,14 +199,14 @@ def cells(page: "Page") -> list[dict]:
     )
 
 
-def cell_index(page: "Page", source: str) -> int:
+def cell_index(page: Page, source: str) -> int:
     """Index of the code cell whose source is ``source`` (stripped)."""
     found = [c["index"] for c in cells(page) if c["type"] == "code" and c["source"].strip() == source.strip()]
     assert len(found) == 1, f"expected exactly one code cell with source {source!r}, found {len(found)}"
     return found[0]
 
 
-def cell_locator(page: "Page", index: int, name: str):
+def cell_locator(page: Page, index: int, name: str):
     """A locator for the cell at ``index``, tagged ``data-bptest=name`` so that it survives re-rendering."""
     page.evaluate(
         "([i, name]) => window.jupyterapp.shell.currentWidget.content.widgets[i].node.setAttribute('data-bptest', name)",
@@ -215,7 +215,7 @@ def cell_locator(page: "Page", index: int, name: str):
     return page.locator(f'[data-bptest="{name}"]')
 
 
-def run_all(page: "Page") -> None:
+def run_all(page: Page) -> None:
     """Run All from the Run menu's command; if the first code cell has not started within a while, once more."""
     for attempt in (1, 2):
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
@@ -233,7 +233,7 @@ def run_all(page: "Page") -> None:
                 raise
 
 
-def wait_all_code_cells_ran(page: "Page", timeout: int = PAGE_TIMEOUT) -> None:
+def wait_all_code_cells_ran(page: Page, timeout: int = PAGE_TIMEOUT) -> None:
     page.wait_for_function(
         """() => window.jupyterapp.shell.currentWidget.content.widgets
                    .filter(c => c.model.type === 'code').every(c => c.model.executionCount !== null)""",
@@ -252,7 +252,7 @@ RUN_ONE = """async ([index, ms]) => {
 }"""
 
 
-def run_cells_one_by_one(page: "Page", timeout_per_cell: int = PAGE_TIMEOUT) -> None:
+def run_cells_one_by_one(page: Page, timeout_per_cell: int = PAGE_TIMEOUT) -> None:
     """Run every cell in order with the command ``notebook:run-cell``, each once the previous one finished,
     so that an error does not stop the rest (Run All stops at the first error)."""
     count = len(cells(page))
@@ -267,7 +267,7 @@ ERROR_OUTPUTS = """() => window.jupyterapp.shell.currentWidget.content.widgets.m
        .map(e => e.textContent))"""
 
 
-def error_outputs(page: "Page") -> dict[int, list[str]]:
+def error_outputs(page: Page) -> dict[int, list[str]]:
     """Cell index -> text of each stderr/error output shown under it, read from the DOM."""
     return {i: texts for i, texts in enumerate(page.evaluate(ERROR_OUTPUTS)) if texts}
 
@@ -277,7 +277,7 @@ def last_line(text: str) -> str:
     return lines[-1].strip() if lines else ""
 
 
-def toasts(page: "Page") -> list[str]:
+def toasts(page: Page) -> list[str]:
     return page.evaluate("() => window.__toasts || []")
 
 
@@ -305,7 +305,7 @@ IMAGE_BYTES = """async (img) => {
 }"""
 
 
-def image_bytes(page: "Page", img) -> bytes:
+def image_bytes(page: Page, img) -> bytes:
     """The bytes behind an <img> (ipywidgets serves Image widgets as blob: URLs)."""
     return bytes(page.evaluate(IMAGE_BYTES, img.element_handle()))
 

@@ -77,7 +77,9 @@ class Slider:
         try:
             poll(lambda: self.text() == expected_text, timeout=PAGE_TIMEOUT / 1000)
         except TimeoutError:
-            raise AssertionError(f"for eta = {eta!r} the outcome should read\n{expected_text}\nbut reads\n{self.text()}")
+            raise AssertionError(
+                f"for eta = {eta!r} the outcome should read\n{expected_text}\nbut reads\n{self.text()}"
+            ) from None
         png = image_bytes(self.page, self.image)
         assert png == expected_png, f"the picture is not the explorer's for eta = {eta!r}"
         return eta, self.text(), png
