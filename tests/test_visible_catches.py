@@ -62,7 +62,7 @@ MESSAGES = [
     ("02-forward-propagation", "cross_entropy_cost", "np.where picks the right log but evaluates log(0) too",
      "test_cross_entropy_cost", "np.clip(AL, 1e-12, 1 - 1e-12) before np.log"),
     ("02-forward-propagation", "cross_entropy_cost", "np.dot(Y, log(AL).T): a matrix once n[L] > 1",
-     "test_cross_entropy_cost", "np.dot(Y, np.log(AL).T) is an (n[L], n[L]) matrix"),
+     "test_cross_entropy_cost", "np.dot(Y, np.log(AL).T) is an (n[L], n[L]) matrix, not a number"),
     ("04-dimension-checks", "expected_shapes", "keys grouped by kind, not by layer", "test_check_shapes",
      "your expected_shapes (exercise 7) is wrong, and check_shapes builds on it"),
     ("04-dimension-checks", "fixed_forward", "written for exactly two layers", "test_fixed_forward",
