@@ -36,8 +36,8 @@ def _walk(top='/', limit=200_000):
                 return
             yield os.path.join(_dir, _f)
 def _append(path):
-    """1 if a byte could be appended to the regular file path (outside the scratch folder), else 0."""
-    if str(path).startswith('/tmp'):
+    """1 if a byte could be appended to the regular file path (outside the scratch's own folders), else 0."""
+    if str(path).startswith(('/tmp/home/', '/tmp/work/', '/tmp/filler')):
         return 0
     try:
         _fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)

@@ -132,22 +132,33 @@ def _parents(paths: list[str]) -> list[str]:
 
 
 def _mounts(socket_dir: Path, limits: Limits) -> list[str]:
-    """bwrap arguments for the sandbox's file system: read-only system and Python, bpkit, a private /tmp."""
+    """bwrap arguments for the sandbox's file system: read-only system and Python, bpkit, a private /tmp.
+
+    In this order: the system, then the scratch /tmp, then the Python environment and the repository's
+    parts, so that a repository or environment that lives under /tmp is bound over the scratch, not hidden
+    by it.
+    """
     system = _system_binds()
-    ours = [*_python_paths(), *(str(p) for p in LEARNER_PATHS if p.exists()), SOCKETS_INSIDE]
-    args = [arg for parent in _parents([path for _, path in system] + ours)
-            for arg in ("--perms", "0755", "--dir", parent)]  # bwrap would make them 0700
+    ours = [*_python_paths(), *(str(p) for p in LEARNER_PATHS if p.exists())]
+    args = _folders([path for _, path in system])
     for option, path in system:
         args += ["--symlink", os.readlink(path), path] if option == "--symlink" else [option, path, path]
-    for path in ours[:-1]:
-        args += ["--ro-bind", path, path]
-    return args + [
+    args += [
         "--proc", "/proc", "--dev", "/dev",
         "--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/tmp",
         *(arg for folder in SCRATCH_FOLDERS for arg in ("--perms", "0777", "--dir", folder)),
         *_font_cache(),
-        "--bind", str(socket_dir), SOCKETS_INSIDE,
+        *_folders([*ours, SOCKETS_INSIDE]),
     ]
+    for path in ours:
+        args += ["--ro-bind", path, path]
+    return args + ["--bind", str(socket_dir), SOCKETS_INSIDE]
+
+
+def _folders(paths: list[str]) -> list[str]:
+    """bwrap arguments making the folders above ``paths`` readable (bwrap would make them 0700);
+    /tmp, the scratch, is left as it is."""
+    return [arg for parent in _parents(paths) if parent != "/tmp" for arg in ("--perms", "0755", "--dir", parent)]
 
 
 @lru_cache(maxsize=1)
