@@ -61,17 +61,10 @@ class CellResult:
         return cls(**{**data, "status": CellStatus(data["status"])})
 
 
-@dataclass
-class NotebookResult:
-    """The grading of one submitted notebook."""
+class Scored:
+    """Totals of anything that holds ``cells``: a list of CellResult."""
 
-    notebook: str
-    cells: list[CellResult] = field(default_factory=list)
-    status: NotebookStatus = NotebookStatus.GRADED
-    error: str = ""
-    duration: float = 0.0
-    graded: NotebookNode | None = None
-    sandboxed: bool = False
+    cells: list[CellResult]
 
     @property
     def score(self) -> float:
@@ -85,6 +78,19 @@ class NotebookResult:
     def timed_out(self) -> bool:
         """True if a cell had to be interrupted."""
         return any(cell.status is CellStatus.TIMED_OUT for cell in self.cells)
+
+
+@dataclass
+class NotebookResult(Scored):
+    """The grading of one submitted notebook."""
+
+    notebook: str
+    cells: list[CellResult] = field(default_factory=list)
+    status: NotebookStatus = NotebookStatus.GRADED
+    error: str = ""
+    duration: float = 0.0
+    graded: NotebookNode | None = None
+    sandboxed: bool = False
 
 
 def zero_cells(source: NotebookNode, status: CellStatus, message: str) -> list[CellResult]:

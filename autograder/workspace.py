@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from autograder.results import CellResult, CellStatus, NotebookResult, NotebookStatus
+from autograder.results import CellResult, NotebookResult, NotebookStatus, Scored
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -35,7 +35,7 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 @dataclass
-class StoredResult:
+class StoredResult(Scored):
     """A NotebookResult as kept on disk, with who and what it belongs to and the key it was graded under."""
 
     student: str
@@ -47,19 +47,6 @@ class StoredResult:
     duration: float
     cells: list[CellResult] = field(default_factory=list)
     sandboxed: bool = True
-
-    @property
-    def score(self) -> float:
-        return sum(cell.points for cell in self.cells)
-
-    @property
-    def max_score(self) -> float:
-        return sum(cell.max_points for cell in self.cells)
-
-    @property
-    def timed_out(self) -> bool:
-        """True if a cell had to be interrupted."""
-        return any(cell.status is CellStatus.TIMED_OUT for cell in self.cells)
 
     @classmethod
     def from_result(cls, student: str, assignment: str, key: str, result: NotebookResult) -> StoredResult:
