@@ -12,7 +12,6 @@ import ast
 import atexit
 import copy
 import json
-import multiprocessing
 import os
 import re
 import resource
@@ -21,7 +20,6 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -415,15 +413,3 @@ def _run_merged(merged: NotebookNode, source: NotebookNode, timeout: int, sandbo
     cells = score_cells(executed, timed_out, stopped_at, timeout, token)
     graded = uninstrument(executed, merged, token)
     return NotebookResult("", cells, status, error, 0.0, graded, sandboxed=sandbox is not None)
-
-
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """Processes that grade notebooks in parallel.
-
-    They are forked from a clean fork server that has imported the grading code
-    and nbgrader once (not from the caller, which may hold threads and sockets
-    from earlier kernels: forking those can deadlock).
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["autograder.grading", "nbgrader.utils"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)

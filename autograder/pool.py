@@ -113,6 +113,11 @@ class WorkerPool(Generic[Job, Result]):
         worker.connection.close()
         return self._start()
 
+    def ordered(self, jobs: list[Job]) -> list[Result | WorkerLost]:
+        """Every job's outcome, in the order of ``jobs``."""
+        outcomes = {id(job): outcome for job, outcome in self.map(jobs)}
+        return [outcomes[id(job)] for job in jobs]
+
     @staticmethod
     def _stop(worker: _Worker[Job]) -> None:
         with contextlib.suppress(OSError):

@@ -8,9 +8,10 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
-from autograder.grading import NotebookResult, grade_notebook, worker_pool
+from autograder.grading import NotebookResult, grade_notebook
 from autograder.mistakes import catalogue
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebook_files
+from autograder.pool import WorkerPool
 
 WORKERS = 2
 
@@ -61,8 +62,7 @@ def _grade(job: tuple[str, NotebookNode]) -> NotebookResult:
 
 def grade_all(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
     """Grade several notebooks in parallel, results in job order."""
-    with worker_pool(WORKERS) as pool:
-        return list(pool.map(_grade, jobs))
+    return WorkerPool(_grade, WORKERS).ordered(jobs)
 
 
 mistakes = catalogue
@@ -85,5 +85,4 @@ def _grade_visible(job: tuple[str, NotebookNode]) -> NotebookResult:
 
 def grade_all_visible(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
     """Grade several notebooks against their releases (as `bpcourse check` does: visible tests only), in job order."""
-    with worker_pool(WORKERS) as pool:
-        return list(pool.map(_grade_visible, jobs))
+    return WorkerPool(_grade_visible, WORKERS).ordered(jobs)
