@@ -20,7 +20,8 @@ from typing import TextIO
 import nbformat
 
 from autograder import notebooks as nbs
-from autograder.grading import DEFAULT_TIMEOUT, grade_notebook
+from autograder.defaults import GRADE_TIMEOUT
+from autograder.grading.pipeline import grade_notebook
 from autograder.paths import SOLUTIONS, assignments, notebook_files
 from autograder.pool import WorkerLost, WorkerPool
 from autograder.results import CellStatus, NotebookResult, NotebookStatus, zero_cells
@@ -54,7 +55,7 @@ class GradeSummary:
 class Settings:
     """How a class is graded: per-cell timeout and the sandbox's limits (None: no sandbox)."""
 
-    timeout: int = DEFAULT_TIMEOUT
+    timeout: int = GRADE_TIMEOUT
     sandbox: Limits | None = Limits()
 
 
@@ -156,7 +157,7 @@ def grade(
     names: list[str] | None = None,
     workers: int | None = None,
     force: bool = False,
-    timeout: int = DEFAULT_TIMEOUT,
+    timeout: int = GRADE_TIMEOUT,
     db_url: str | None = None,
     progress: bool = True,
     sandbox: bool = True,

@@ -62,6 +62,24 @@ def test_id(exercise: str) -> str:
     return f"{TEST_PREFIX}{exercise}"
 
 
+HIDDEN_NOTE = "# (hidden tests: not shown)"
+
+
+def hide_tests(source: str) -> str:
+    """A test cell's source with each hidden-tests block replaced by a one-line note."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(HIDDEN_BEGIN):
+            hidden = True
+            kept.append(line[: len(line) - len(line.lstrip())] + HIDDEN_NOTE)
+        elif stripped.startswith(HIDDEN_END):
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def test_cells(nb: NotebookNode) -> list[NotebookNode]:
     """The autograded test cells, in order."""
     return [cell for cell in nb.cells if is_test_cell(cell)]

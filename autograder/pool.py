@@ -27,7 +27,8 @@ Result = TypeVar("Result")
 ATTEMPTS = 2
 """How many workers a job may lose before it is given up."""
 
-PRELOAD = ["autograder.grading", "nbgrader.utils"]
+PRELOAD = ["autograder.grading.pipeline", "nbgrader.utils", "matplotlib.pyplot", "bpkit.plots", "bpkit.widgets"]
+"""Imported once by the fork server, so no worker pays for them per notebook (the checker runs the setup cells)."""
 
 
 @dataclass(frozen=True)

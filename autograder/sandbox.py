@@ -4,7 +4,7 @@ What a sandboxed kernel sees and may do:
 
 * files: the system (``/usr``, a few files of ``/etc``), the Python installation
   and environment, and of the repository only ``bpkit/`` and ``assets/`` (plus the
-  in-kernel guard), all read-only; one private, size-capped tmpfs at ``/tmp``
+  checker's agent), all read-only; one private, size-capped tmpfs at ``/tmp``
   (working directory and HOME) that disappears with the sandbox; and the folder
   holding its own kernel's Unix sockets, which the grader freezes (no new files)
   as soon as the kernel is up. The workspace, ``solutions/``, ``.git``, the
@@ -76,8 +76,8 @@ ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch
 """The only parts of /etc a kernel sees."""
 
 LEARNER_PATHS = (REPO / "bpkit", REPO / "assets", REPO / "autograder" / "__init__.py",
-                 REPO / "autograder" / "guard.py")
-"""What of the repository learner code may read: the helper package, its data, and the in-kernel guard."""
+                 *(REPO / "autograder" / "grading" / name for name in ("__init__.py", "agent.py", "wire.py")))
+"""What of the repository learner code may read: the helper package, its data, and the checker's agent."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from autograder import notebooks as nbs
 from autograder.defaults import CHECK_TIMEOUT
-from autograder.grading import grade_notebook
+from autograder.grading.pipeline import grade_notebook
 from autograder.paths import COURSE
 
 

@@ -12,6 +12,7 @@ import time, so code that monkeypatches numpy later cannot change a verdict.
 from __future__ import annotations
 
 import contextlib
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -35,6 +36,7 @@ _isinstance = isinstance
 _print = print
 _catch_warnings = warnings.catch_warnings
 _simplefilter = warnings.simplefilter
+_getprofile, _setprofile = sys.getprofile, sys.setprofile
 
 RTOL = 1e-6
 ATOL = 1e-9
@@ -389,11 +391,23 @@ def _earlier_failure(check: Callable[[], None]) -> str | None:
 
 def _tripwire(*args: Any, **kwargs: Any) -> Any:
     # Runs with the globals of the function it replaces, so it reaches everything through builtins.
-    name = __import__("sys")._getframe(0).f_code.co_name
-    raise __import__("bpkit.testing", fromlist=["DelegationError"]).DelegationError(
-        f"this exercise calls bpkit's reference `{name}` instead of doing the work itself. "
-        "Write it with numpy (calling your own earlier functions is fine)."
-    )
+    frame = __import__("sys")._getframe(0)
+    name = frame.f_code.co_name
+    if str(frame.f_globals.get("__name__", "")).startswith("bpkit"):
+        why = (f"calls bpkit's reference `{name}` instead of doing the work itself. "
+               "Write it with numpy (calling your own earlier functions is fine).")
+    else:
+        why = f"calls `{name}`, which it may not use here: do the work in the exercise itself."
+    raise __import__("bpkit.testing", fromlist=["DelegationError"]).DelegationError(f"this exercise {why}")
+
+
+_forbidden: list[Any] = []
+
+
+def forbidden() -> tuple[Any, ...]:
+    """What the ``forbid`` blocks around the caller forbid now (a grader that runs learner code in
+    another process forbids them there too)."""
+    return tuple(_forbidden)
 
 
 @contextlib.contextmanager
@@ -404,7 +418,8 @@ def forbid(*references: Callable[..., Any]) -> Iterator[None]:
     (``from bpkit.network import linear_forward as lf`` included). Hidden tests
     use it to make sure an exercise is the learner's own work, not bpkit's.
     """
-    originals = [(ref, ref.__code__) for ref in references]
+    originals = [(ref, ref.__code__) for ref in references if hasattr(ref, "__code__")]
+    _forbidden.extend(references)
     try:
         for ref, code in originals:
             ref.__code__ = _tripwire.__code__.replace(co_name=code.co_name)
@@ -412,6 +427,51 @@ def forbid(*references: Callable[..., Any]) -> Iterator[None]:
     finally:
         for ref, code in originals:
             ref.__code__ = code
+        del _forbidden[len(_forbidden) - len(references):]
+
+
+class CallCount:
+    """How many times a function was called inside a ``count_calls`` block."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+_counted: list[tuple[Any, CallCount]] = []
+
+
+def counted() -> tuple[tuple[Any, CallCount], ...]:
+    """The (function, counter) pairs of the ``count_calls`` blocks around the caller (a grader that
+    runs learner code in another process counts there too, and adds the counts here)."""
+    return tuple(_counted)
+
+
+@contextlib.contextmanager
+def count_calls(function: Callable[..., Any]) -> Iterator[CallCount]:
+    """Inside the block, count every call of ``function`` (a function or method), whoever makes it.
+
+    Tests use it to check how an exercise is built ("apple_graph runs backward through its
+    MulNodes") without replacing anything the learner wrote.
+    """
+    counter = CallCount()
+    code = getattr(function, "__code__", None)
+    previous = _getprofile()
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code is code:
+            counter.count += 1
+        if previous is not None:
+            previous(frame, event, arg)
+
+    _counted.append((function, counter))
+    if code is not None:
+        _setprofile(profile)
+    try:
+        yield counter
+    finally:
+        if code is not None:
+            _setprofile(previous)
+        _counted.remove((function, counter))
 
 
 def passed(exercise: str, checks: int | None = None) -> None:

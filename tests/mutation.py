@@ -22,7 +22,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
-from autograder.grading import execute
+from autograder.grading.learner import execute
 
 FLIPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.MatMult: ast.Mult,
          ast.Pow: ast.Mult}

@@ -8,7 +8,8 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
-from autograder.grading import NotebookResult, grade_notebook
+from autograder.grading.pipeline import grade_notebook
+from autograder.results import NotebookResult
 from autograder.mistakes import catalogue
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebook_files
 from autograder.pool import WorkerPool

@@ -6,7 +6,7 @@ import copy
 import nbformat
 import pytest
 
-from autograder.grading import grade_notebook
+from autograder.grading.pipeline import grade_notebook
 
 pytestmark = pytest.mark.slow
 

@@ -39,7 +39,7 @@ def test_untouched_release_scores_zero(assignment):
 @pytest.mark.parametrize("assignment", ALL)
 def test_release_stops_only_at_unwritten_exercises(assignment):
     """Run with errors allowed, the release reaches its last cell and every error is NotImplementedError."""
-    from autograder.grading import execute
+    from autograder.grading.learner import execute
 
     nb = nbs.read(release_path(assignment))
     executed, timed_out, died, _ = execute(nb)
@@ -52,7 +52,7 @@ def test_release_stops_only_at_unwritten_exercises(assignment):
 @pytest.mark.parametrize("assignment", ALL)
 def test_solution_runs_without_warnings(assignment):
     """No cell of the executed solution writes to stderr or raises; no test cell shows a value."""
-    from autograder.grading import execute
+    from autograder.grading.learner import execute
 
     executed, _, _, _ = execute(source(assignment))
     noisy = [

@@ -18,7 +18,7 @@ ASSIGNMENTS = assignments(SOLUTIONS) if SOLUTIONS.exists() else []
 def headless_errors(path: str) -> dict[int, list[str]]:
     """Cell index -> last line of each error or stderr output, in a headless kernel (nbclient)."""
     from autograder import notebooks as nbs
-    from autograder.grading import execute
+    from autograder.grading.learner import execute
 
     executed, timed_out, died, error = execute(nbs.read(path), timeout=300)
     assert died is None and not timed_out, (died, timed_out, error)

@@ -1,0 +1,222 @@
+"""Runs inside the learner's kernel: answers the trusted checker's requests (autograder.grading.boundary).
+
+The checker sends each request as a silent ``execute_request`` that calls ``serve``
+and reads ``REPLY`` back through ``user_expressions``. A request asks for the
+learner's names, calls one of the learner's functions or methods, or reads or sets
+an attribute of one of the learner's objects. Only data goes back (``wire``);
+the learner's objects and functions stay here and are referred to by handle. A
+function the checker passes in (a cost function, a callback) becomes a stub that
+asks the checker to run it, over the kernel's stdin channel.
+
+This module runs in untrusted territory: the learner's code can replace it. That
+gains nothing, because every verdict is computed in the checker from the data it
+receives, which it checks; the learner can only decide what its own functions return.
+"""
+from __future__ import annotations
+
+import builtins
+import importlib
+import sys
+import traceback
+import warnings
+from contextlib import ExitStack
+from typing import Any
+
+from autograder.grading import wire
+
+REPLY = ""
+"""The answer to the last request, as text; the checker reads it through user_expressions."""
+
+_handles: dict[int, int] = {}  # id(object) -> handle
+_objects: list[Any] = []  # handle -> object, kept alive for the notebook's life
+_MESSAGE_LIMIT = 10_000
+_CALLBACK = "callback"
+
+
+def serve(request: str) -> None:
+    """Answer one request from the checker; never raises."""
+    global REPLY
+    try:
+        answer = _answer(wire.loads(request))
+    except BaseException as error:  # noqa: BLE001 - whatever happened is the answer
+        answer = {"error": _error(error)}
+    try:
+        REPLY = wire.dumps(answer)
+    except wire.NotData as error:
+        REPLY = wire.dumps({"unsupported": f"the answer holds {error}"})
+
+
+def _answer(request: dict[str, Any]) -> dict[str, Any]:
+    op = request.get("op")
+    if op == "names":
+        return {"names": _names(request["names"])}
+    target = _objects[request["target"]]
+    if op == "getattr":
+        return _encode_result(getattr(target, request["name"]), [])
+    if op == "setattr":
+        setattr(target, request["name"], _decoder().decode(request["value"]))
+        return _encode_result(None, [])
+    if op == "call":
+        return _call(target, request)
+    raise ValueError(f"unknown request {op!r}")
+
+
+def _names(wanted: list[str]) -> dict[str, Any]:
+    """The learner's values of the names a test cell uses (data by value, the rest by reference)."""
+    from IPython import get_ipython
+
+    namespace = get_ipython().user_ns
+    found = {}
+    for name in wanted:
+        if name in namespace:
+            try:
+                found[name] = wire.Encoder(_refer).encode(namespace[name])
+            except wire.NotData:
+                continue  # a module or other object a test cannot use: the checker has its own
+    return found
+
+
+def _call(function: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """Call with decoded arguments, forbidden references switched off, warnings recorded; send back
+    the result, the arguments as they are afterwards (copy in, copy out) and the warnings."""
+    import bpkit.testing
+
+    decoder = _decoder()
+    args = decoder.decode(request["args"])
+    kwargs = decoder.decode(request["kwargs"])
+    forbidden = [_resolve_function(item, decoder) for item in request.get("forbid", [])]
+    watched = [_resolve_function(item, decoder) for item in request.get("count", [])]
+    with ExitStack() as stack:
+        caught = stack.enter_context(warnings.catch_warnings(record=True))
+        warnings.simplefilter("always")
+        stack.enter_context(bpkit.testing.forbid(*[ref for ref in forbidden if ref is not None]))
+        counters = [stack.enter_context(bpkit.testing.count_calls(ref)) for ref in watched]
+        try:
+            result = function(*args, **kwargs)
+        except BaseException as error:  # noqa: BLE001 - the learner's exception goes to the checker
+            return {"error": _error(error), "warnings": _warnings(caught), "counts": [c.count for c in counters]}
+    return {**_encode_result(result, [args, kwargs]), "warnings": _warnings(caught),
+            "counts": [c.count for c in counters]}
+
+
+def _encode_result(result: Any, arguments: list[Any]) -> dict[str, Any]:
+    encoder = wire.Encoder(_refer_or_keep)
+    after = [encoder.encode(value) for value in arguments]
+    try:
+        return {"result": encoder.encode(result), "after": after}
+    except wire.NotData as error:
+        return {"unsupported": str(error)}
+
+
+def _resolve_function(item: Any, decoder: wire.Decoder) -> Any:
+    """A function a test forbids or counts: one of the learner's (by handle) or a bpkit function (by name)."""
+    if isinstance(item, dict) and "bpkit" in item:
+        module, _, qualname = str(item["bpkit"]).partition(":")
+        if not module.startswith("bpkit"):
+            return None
+        value: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            value = getattr(value, part)
+        return value if hasattr(value, "__code__") else None
+    value = decoder.decode(item)
+    return value if hasattr(value, "__code__") else None
+
+
+def _refer(value: Any) -> dict[str, Any] | None:
+    """A handle for the learner's functions and objects; None for what is neither (not sendable)."""
+    if getattr(value, "__bpcourse_callback__", None) is not None:
+        return {wire.TAG: _CALLBACK, "id": value.__bpcourse_callback__}
+    kind = type(value)
+    if isinstance(value, sys.modules["numpy"].ndarray):
+        return None
+    if kind.__module__ == "__main__" and any(
+        name in vars(kind) for name in ("__eq__", "__array__", "__array_interface__")
+    ):
+        return None
+    if not (callable(value) or kind.__module__ == "__main__"):
+        return None
+    if id(value) not in _handles:
+        _handles[id(value)] = len(_objects)
+        _objects.append(value)
+    name = getattr(value, "__name__", kind.__name__)
+    return {wire.TAG: "ref", "id": _handles[id(value)], "call": callable(value),
+            "name": str(name)[:100], "kind": kind.__name__[:100]}
+
+
+def _refer_or_keep(value: Any) -> dict[str, Any] | None:
+    """As _refer, and a bpkit dataclass the checker sent (immutable) is left as the checker has it."""
+    if hasattr(type(value), "__dataclass_fields__") and type(value).__module__.startswith("bpkit"):
+        return {wire.TAG: "kept"}
+    return _refer(value)
+
+
+def _decoder() -> wire.Decoder:
+    return wire.Decoder(_resolve, frozenset({"ref", _CALLBACK, "dataclass"}))
+
+
+def _resolve(data: dict[str, Any]) -> Any:
+    tag = data[wire.TAG]
+    if tag == "ref":
+        return _objects[data["id"]]
+    if tag == _CALLBACK:
+        return _stub(data["id"], str(data.get("name", "function")))
+    module, _, qualname = str(data["cls"]).partition(":")
+    cls: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        cls = getattr(cls, part)
+    return cls(**_decoder().decode(data["fields"]))
+
+
+def _stub(handle: int, name: str) -> Any:
+    """A function that asks the checker to run its function ``handle`` and returns what that returned."""
+
+    def call_checker(*args: Any, **kwargs: Any) -> Any:
+        from IPython import get_ipython
+
+        encoder = wire.Encoder(_refer)
+        request = {"callback": handle, "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs)}
+        answer = wire.loads(get_ipython().kernel.raw_input(wire.dumps(request)))
+        if "error" in answer:
+            error = answer["error"]
+            raise _builtin_type(str(error.get("type")))(str(error.get("message")))
+        return _decoder().decode(answer["result"])
+
+    call_checker.__name__ = call_checker.__qualname__ = name
+    call_checker.__bpcourse_callback__ = handle  # type: ignore[attr-defined]
+    return call_checker
+
+
+def _builtin_type(name: str) -> type[BaseException]:
+    found = getattr(builtins, name, None)
+    return found if isinstance(found, type) and issubclass(found, Exception) else RuntimeError
+
+
+def _error(error: BaseException) -> dict[str, Any]:
+    """An exception as data: its type, its nearest built-in type, its message and where it was raised."""
+    kind = type(error)
+    builtin = next(c for c in kind.__mro__ if c.__module__ == "builtins")
+    return {"type": kind.__name__[:100], "module": str(kind.__module__)[:100], "qualname": kind.__qualname__[:200],
+            "builtin": builtin.__name__, "message": _text(error), "where": _where(error)}
+
+
+def _text(error: BaseException) -> str:
+    try:
+        return str(error)[:_MESSAGE_LIMIT]
+    except Exception:  # noqa: BLE001 - a message that cannot be made is still an error
+        return f"({type(error).__name__} whose message could not be shown)"
+
+
+def _where(error: BaseException) -> str:
+    """The last line of the learner's code the exception passed through: function and line in its cell."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if "site-packages" not in f.filename
+              and "/autograder/" not in f.filename and "/bpkit/" not in f.filename]
+    return f"{frames[-1].name}, line {frames[-1].lineno} of its cell" if frames else ""
+
+
+def _warnings(caught: list[warnings.WarningMessage]) -> list[dict[str, Any]]:
+    kept = []
+    for item in caught[:100]:
+        builtin = next(c for c in item.category.__mro__ if c.__module__ == "builtins")
+        kept.append({"category": builtin.__name__, "message": str(item.message)[:_MESSAGE_LIMIT],
+                     "lineno": int(item.lineno or 0)})
+    return kept
