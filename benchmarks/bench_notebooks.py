@@ -9,7 +9,7 @@ import time
 import nbformat
 
 from autograder import notebooks as nbs
-from autograder.grading import execute
+from autograder.grading.learner import execute
 from autograder.paths import SOLUTIONS, assignments, notebook_files
 
 BUDGET = {"01": 10, "02": 10, "03": 10, "04": 15, "05": 15, "06": 15}

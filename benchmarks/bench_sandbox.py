@@ -17,7 +17,7 @@ from pathlib import Path
 from autograder import notebooks as nbs
 from autograder import sample_class
 from autograder.collect import collect
-from autograder.grading import grade_notebook
+from autograder.grading.pipeline import grade_notebook
 from autograder.paths import SOLUTIONS, assignments, notebook_files
 from autograder.sandbox import Limits
 from autograder.workspace import Workspace

@@ -69,21 +69,3 @@ def grade_all(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
 mistakes = catalogue
 
 ALL = assignments(SOLUTIONS) if SOLUTIONS.exists() else []
-
-
-@lru_cache(maxsize=None)
-def release(assignment: str) -> NotebookNode:
-    """The released student notebook (visible tests only), read once."""
-    return nbs.read(release_path(assignment))
-
-
-def _grade_visible(job: tuple[str, NotebookNode]) -> NotebookResult:
-    assignment, nb = job
-    result = grade_notebook(nb, release(assignment))
-    result.graded = None
-    return result
-
-
-def grade_all_visible(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
-    """Grade several notebooks against their releases (as `bpcourse check` does: visible tests only), in job order."""
-    return WorkerPool(_grade_visible, WORKERS).ordered(jobs)

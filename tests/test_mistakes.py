@@ -8,7 +8,7 @@ import pytest
 from autograder import notebooks as nbs
 from tests.notebook_support import ALL, grade_all, mistakes, source, graded_by, with_answers
 
-pytestmark = pytest.mark.skipif(not ALL, reason="no notebooks yet")
+pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow]
 
 MIN_MISTAKES = 3
 

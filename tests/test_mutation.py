@@ -9,6 +9,8 @@ from tests.mutation import score
 from tests.mutation_equivalents import EQUIVALENT
 from tests.notebook_support import ALL, source
 
+pytestmark = pytest.mark.slow
+
 GOAL = 0.9
 
 

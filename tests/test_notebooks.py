@@ -10,7 +10,7 @@ from autograder.paths import COURSE
 from autograder.release import find_leaks
 from tests.notebook_support import ALL, grade_all, release_path, solution_path, source
 
-pytestmark = pytest.mark.skipif(not ALL, reason="no notebooks yet")
+pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow]
 
 
 @lru_cache(maxsize=None)

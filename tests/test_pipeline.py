@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import zipfile
 
 import pytest
+from markupsafe import escape
 
+from autograder import notebooks as nbs
 from autograder import sample_class
 from autograder.class_grading import grade
 from autograder.collect import collect
 from autograder.export import export_grades
+from autograder.feedback import write_feedback
 from autograder.paths import SOLUTIONS, assignments
 from autograder.workspace import Workspace
 
@@ -112,3 +116,33 @@ def test_collect_from_an_lms_zip_is_idempotent(tmp_path):
     second = collect(archive, workspace)
     assert second.imported == [] and second.unchanged == first.imported
     assert hashlib.sha256(archive.read_bytes()).hexdigest() == before
+
+
+def hidden_lines() -> set[str]:
+    """Lines of hidden tests that appear nowhere else in the course's notebooks."""
+    hidden, shown = set(), set()
+    for name in assignments(SOLUTIONS):
+        (path,) = (SOLUTIONS / name).glob("*.ipynb")
+        for cell in nbs.read(path).cells:
+            inside = False
+            for line in cell.source.splitlines():
+                stripped = line.strip()
+                if stripped.startswith((nbs.HIDDEN_BEGIN, nbs.HIDDEN_END)):
+                    inside = stripped.startswith(nbs.HIDDEN_BEGIN)
+                    continue
+                (hidden if inside else shown).add(stripped)
+    return {line for line in hidden - shown if len(line) >= 30 and not line.startswith("#")}
+
+
+def test_no_hidden_test_source_reaches_a_graded_notebook_result_or_feedback(graded_class):
+    workspace = graded_class[1]
+    write_feedback(workspace)
+    needles = hidden_lines()
+    assert len(needles) > 200
+    files = [p for folder in ("autograded", "results", "feedback") for p in (workspace.root / folder).rglob("*")
+             if p.is_file()]
+    assert len(files) > 100
+    forms = [(line, (line, json.dumps(line)[1:-1], str(escape(line)))) for line in needles]  # plain, JSON, HTML
+    leaked = {(p.name, line) for p in files for text in [p.read_text()] for line, written in forms
+              if any(form in text for form in written)}
+    assert not leaked, sorted(leaked)[:5]
