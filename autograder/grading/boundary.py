@@ -416,6 +416,9 @@ def write_back(originals: Any, new: Any, replaced: dict[int, Any]) -> None:
         return
     replaced[id(new)] = originals
     if type(originals) is np.ndarray and type(new) is np.ndarray:
+        if originals.shape != new.shape and originals.size == new.size:
+            with contextlib.suppress(AttributeError):  # the call reshaped it in place (x.shape = ...)
+                originals.shape = new.shape
         if originals.shape == new.shape and originals.dtype == new.dtype and originals.flags.writeable \
                 and not np.array_equal(originals, new, equal_nan=originals.dtype.kind in "fc"):
             np.copyto(originals, new)
