@@ -270,8 +270,18 @@ class Boundary:
         if self.budget <= 0:
             raise CallTimedOut(f"the test cell's calls ran longer than {self.timeout:g} s")
         self.calls += 1
+        reply, interrupted = self._run(f"{AGENT}.serve({wire.dumps(message)!r})")
+        if interrupted:
+            raise CallTimedOut(f"the call ran longer than {self.timeout:g} s")
+        return _reply_message(reply)
+
+    def prepare(self) -> None:
+        """Before the notebook's first cell: the kernel displays figures as text only (grading reads none)."""
+        self._run(f"{AGENT}.skip_figures()")
+
+    def _run(self, code: str) -> tuple[dict[str, Any], bool]:
+        """Execute ``code`` silently in the kernel; its execute_reply, and whether it had to be interrupted."""
         self._drain_iopub()
-        code = f"{AGENT}.serve({wire.dumps(message)!r})"
         msg_id = self.client.execute(code, silent=True, store_history=False, allow_stdin=True,
                                      user_expressions={"reply": f"{AGENT}.REPLY"})
         start = time.monotonic()
@@ -292,9 +302,7 @@ class Boundary:
             self.budget -= time.monotonic() - start
         if not self.idle:
             self._pass_on_output(msg_id, wait=0.5)
-        if interrupted:
-            raise CallTimedOut(f"the call ran longer than {self.timeout:g} s")
-        return _reply_message(reply)
+        return reply, interrupted
 
     def _poll(self, msg_id: str) -> dict[str, Any] | None:
         """One round of waiting: serve a callback, pass on output, or return the reply when it came."""

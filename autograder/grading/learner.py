@@ -76,7 +76,7 @@ class LearnerClient(NotebookClient):
             note = nbformat.v4.new_output("stream", name="stdout", text=OUTPUT_CUT.format(limit=OUTPUT_LIMIT // 1024**2))
             outs.append(note)
             return note
-        return super().output(outs, msg, display_id, cell_index)
+        return super().output(outs, _note_skipped_figure(msg), display_id, cell_index)
 
     def failure(self, error: Exception) -> str:
         """Why execution stopped at the current cell, in words."""
@@ -85,6 +85,18 @@ class LearnerClient(NotebookClient):
         if isinstance(error, DeadKernelError | RuntimeError):
             return str(error)
         return f"{PROTOCOL_BROKEN}: {error!r:.200}"
+
+
+FIGURE_SKIPPED = "[figure not drawn while grading] "
+
+
+def _note_skipped_figure(msg: dict[str, Any]) -> dict[str, Any]:
+    """A figure displayed as its text only (autograder.grading.agent.skip_figures) says why."""
+    data = msg.get("content", {}).get("data", {})
+    text = data.get("text/plain", "")
+    if set(data) == {"text/plain"} and isinstance(text, str) and text.startswith("<Figure"):
+        msg = {**msg, "content": {**msg["content"], "data": {"text/plain": FIGURE_SKIPPED + text}}}
+    return msg
 
 
 def _limit_memory(limit: int) -> Callable[[], None]:

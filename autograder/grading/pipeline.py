@@ -106,6 +106,7 @@ def run_cells(nb: NotebookNode, timeout: int, sandbox: Limits | None) -> Run:
 async def _interleave(client: LearnerClient, run: Run, start: dict[str, object], timeout: int) -> None:
     async with client.async_setup_kernel(**start):
         boundary = Boundary(client.km, timeout)
+        boundary.prepare()
         checker = Checker(boundary)
         count = 0
         try:
