@@ -125,7 +125,7 @@ def _mistake_name(
 
 
 def _factor_name(factor: float, m: int | None, several: bool) -> str | None:
-    """Say what a common factor between got and expected means; an unknown factor only when it explains several entries."""
+    """Say what a common factor between got and expected means (an unknown one only if it explains several entries)."""
     if _isclose(factor, -1.0):
         return "the sign is flipped"
     if m and m != 1 and _isclose(factor, m):

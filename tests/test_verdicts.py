@@ -39,7 +39,8 @@ get_ipython().events.register("post_run_cell", _meddle)
     "the agent's serve replaced with forged replies": """
 import autograder.grading.agent as _agent
 def _forged(request):
-    _agent.REPLY = '{"result": {"$": "array", "i": 0, "dtype": "<f8", "shape": [1], "b64": "AAAAAAAAGEA=", "ro": false}, "after": []}'
+    _agent.REPLY = ('{"result": {"$": "array", "i": 0, "dtype": "<f8", "shape": [1], "b64": "AAAAAAAAGEA=", '
+                    '"ro": false}, "after": []}')
 _agent.serve = _forged
 """,
     "forged replies with pickles, object arrays and bad references": """
@@ -141,7 +142,7 @@ get_ipython().kernel.raw_input = lambda prompt="": '{"result": true}'
 DISGUISED = "a cell disguised as a test cell"
 
 
-def _with_attack(source, name):
+def _with_attack(nb, name):
     code = ATTACKS[name]
     answer = code + "\n" + WRONG if "def double" not in code else code
 
@@ -153,7 +154,7 @@ def _with_attack(source, name):
                                      "grade_id": None, "schema_version": 3}
         nb.cells.insert(3, fake)
 
-    return submit(source, answer, disguise if name == DISGUISED else None)
+    return submit(nb, answer, disguise if name == DISGUISED else None)
 
 
 def _grade(job):

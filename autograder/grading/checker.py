@@ -18,8 +18,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import nbformat
+import numpy as np
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
@@ -97,9 +97,10 @@ class Checker:
         code = compile(without_magics(cell.source), f"<setup cell {nbs.grade_id(cell)}>", "exec")
         try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                exec(code, self.namespace)  # noqa: S102 - the course's own cell, in the trusted process
+                exec(code, self.namespace)  # the course's own cell, in the trusted process
         except Exception as error:
-            raise CheckerSetupError(f"the setup cell {nbs.grade_id(cell)!r} failed in the checker: {error!r}") from error
+            where = nbs.grade_id(cell)
+            raise CheckerSetupError(f"the setup cell {where!r} failed in the checker: {error!r}") from error
 
     def run_test(self, cell: NotebookNode, execution_count: int) -> Checked:
         """Run a test cell (visible, then hidden tests) against the learner's names; fill in its outputs."""
@@ -125,7 +126,7 @@ class Checker:
 
     def _exec(self, code: Any) -> None:
         with warnings.catch_warnings(), np.errstate():
-            exec(code, self.namespace)  # noqa: S102 - the course's test code, in the trusted process
+            exec(code, self.namespace)  # the course's test code, in the trusted process
 
     def _run_part(self, run: Any, cell: NotebookNode, checked: Checked) -> bool:
         """Run one step of a test cell; True if it raised (an error output is added)."""

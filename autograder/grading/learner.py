@@ -73,7 +73,8 @@ class LearnerClient(NotebookClient):
             return None
         self.output_bytes += len(json.dumps(msg.get("content", {})))
         if self.output_bytes > OUTPUT_LIMIT:
-            note = nbformat.v4.new_output("stream", name="stdout", text=OUTPUT_CUT.format(limit=OUTPUT_LIMIT // 1024**2))
+            text = OUTPUT_CUT.format(limit=OUTPUT_LIMIT // 1024**2)
+            note = nbformat.v4.new_output("stream", name="stdout", text=text)
             outs.append(note)
             return note
         return super().output(outs, _note_skipped_figure(msg), display_id, cell_index)
