@@ -69,13 +69,15 @@ ATTACKS: dict[str, tuple[str, bool]] = {
         "_hits = 0\n"
         "for _p in glob.glob('/proc/[0-9]*'):\n"
         "    for _link in ('cwd', 'root', 'exe'):\n"
-        "        try:\n            _base = os.readlink(f'{_p}/{_link}')\n        except OSError:\n            continue\n"
+        "        try:\n            _base = os.readlink(f'{_p}/{_link}')\n"
+        "        except OSError:\n            continue\n"
         "        _hits += sum(_append(_f) for _f in (_walk(_base, 20_000) if os.path.isdir(_base) else [_base]))\n"
         "    for _name in ('cmdline', 'environ'):\n"
         "        for _word in open(f'{_p}/{_name}', 'rb').read().split(b'\\0'):\n"
         "            _path = _word.decode(errors='ignore').split('=')[-1]\n"
         "            if _path.startswith('/'):\n"
-        "                _hits += sum(_append(_f) for _f in (_walk(_path, 2_000) if os.path.isdir(_path) else [_path]))\n"
+        "                _found = _walk(_path, 2_000) if os.path.isdir(_path) else [_path]\n"
+        "                _hits += sum(_append(_f) for _f in _found)\n"
         "if _hits:\n    _define()",
         False,
     ),
@@ -91,7 +93,8 @@ ATTACKS: dict[str, tuple[str, bool]] = {
     "vandalise-whole-filesystem": (
         "_hits = sum(_append(_f) for _f in _walk('/'))\n"
         "for _dir in ('/', '/usr', '/etc', '/root', '/home', '/var', '/run', '/work', '/opt'):\n"
-        "    try:\n        Path(_dir, 'bpcourse-was-here').write_text('X'); _hits += 1\n    except OSError:\n        pass\n"
+        "    try:\n        Path(_dir, 'bpcourse-was-here').write_text('X'); _hits += 1\n"
+        "    except OSError:\n        pass\n"
         "if _hits:\n    _define()",
         False,
     ),
@@ -166,7 +169,8 @@ ATTACKS: dict[str, tuple[str, bool]] = {
         "_define()\n"
         "subprocess.Popen([sys.executable, '-c', 'import time\\nwhile True: time.sleep(1)', '{marker}'],\n"
         "                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-        "if os.fork() == 0:\n    os.setsid()\n    os.execv(sys.executable, [sys.executable, '-c', 'import time\\nwhile True: time.sleep(1)', '{marker}'])",
+        "if os.fork() == 0:\n    os.setsid()\n"
+        "    os.execv(sys.executable, [sys.executable, '-c', 'import time\\nwhile True: time.sleep(1)', '{marker}'])",
         True,
     ),
     "flood-stdout": ("_define()\nfor _ in range(64):\n    print('x' * 100_000)", True),

@@ -90,7 +90,8 @@ def secret_lines(source_nbs: Iterable[nbs.NotebookNode]) -> dict[str, set[str]]:
 
 def find_leaks(release_dir: Path = COURSE, source_dir: Path = SOLUTIONS) -> list[Leak]:
     """Every released file that contains nbgrader markers or a secret line of any source notebook."""
-    secrets = secret_lines(nbs.read(path) for name in assignments(source_dir) for path in notebook_files(name, source_dir))
+    sources = (nbs.read(path) for name in assignments(source_dir) for path in notebook_files(name, source_dir))
+    secrets = secret_lines(sources)
     leaks: list[Leak] = []
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
         text = path.read_text(encoding="utf-8", errors="replace")

@@ -1,4 +1,7 @@
-"""Run every benchmark, or the ones named: ``python -m benchmarks [training] [notebooks] [grading] [sandbox] [checker] [browser]``."""
+"""Run every benchmark, or the ones named.
+
+``python -m benchmarks [training] [notebooks] [grading] [sandbox] [checker] [browser]``
+"""
 import sys
 
 from benchmarks import bench_browser, bench_checker, bench_grading, bench_notebooks, bench_sandbox, bench_training

@@ -79,7 +79,8 @@ def classify_run(path: ArrayLike, x_min: ArrayLike, tol: float = 1e-3, blowup: f
         return Outcome("converges", k, f"Converges in {steps}{style} (within {tol:g} of the minimum).")
     if dist[-1] > dist[0]:
         return Outcome(
-            "diverges", None, f"Diverges: the distance to the minimum grew from {dist[0]:.3g} to {dist[-1]:.3g} in {n} steps."
+            "diverges", None,
+            f"Diverges: the distance to the minimum grew from {dist[0]:.3g} to {dist[-1]:.3g} in {n} steps.",
         )
     if jumps.sum() > n / 2 and dist[-1] < dist[0]:
         return Outcome(

@@ -28,7 +28,7 @@ OUTPUT_ACTIVATION = "sigmoid"
 
 def count_parameters(layer_dims: Sequence[int]) -> int:
     """Number of weights and biases: sum over layers of n[l] * n[l-1] + n[l]."""
-    return sum(n * n_prev + n for n_prev, n in zip(layer_dims[:-1], layer_dims[1:]))
+    return sum(n * n_prev + n for n_prev, n in zip(layer_dims[:-1], layer_dims[1:], strict=False))
 
 
 def num_layers(params: Params) -> int:

@@ -253,7 +253,8 @@ def draw_computation_graph(
     for src, dst, forward, gradient in edges:
         (start, patch_a), (end, patch_b) = boxes[src], boxes[dst]
         ax.annotate("", xy=end, xytext=start,
-                    arrowprops=dict(arrowstyle="-|>", color="0.3", patchA=patch_a, patchB=patch_b, shrinkA=2, shrinkB=2))
+                    arrowprops=dict(arrowstyle="-|>", color="0.3", patchA=patch_a, patchB=patch_b,
+                                    shrinkA=2, shrinkB=2))
         middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
         horizontal = abs(end[0] - start[0]) >= abs(end[1] - start[1])
         for value, color, side in ((forward, "black", 1), (gradient, GRADIENT_COLOR, -1)):

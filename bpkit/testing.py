@@ -365,7 +365,7 @@ def blame_earlier(caller: str, earlier: Sequence[tuple[str, Callable[[], None]]]
         yield
     except NotImplementedError:
         raise
-    except Exception as failure:  # noqa: BLE001 - any failure of the caller may come from an earlier exercise
+    except Exception as failure:
         for label, check in earlier:
             cause = _earlier_failure(check)
             if cause is not None:

@@ -87,7 +87,8 @@ def step_size_sentence(learning_rate: float, curvature: float, direction: str = 
     elif np.isclose(eta, 1 / L):
         relation, effect = "exactly 1/L", "which is 0: one step lands on the minimum"
     elif eta > 1 / L:
-        relation, effect = "between 1/L and 2/L", "which is between -1 and 0: it zig-zags across the minimum, closer every time"
+        relation = "between 1/L and 2/L"
+        effect = "which is between -1 and 0: it zig-zags across the minimum, closer every time"
     else:
         relation, effect = "below 1/L", "which is between 0 and 1: it approaches from one side"
     where = f"{direction.capitalize()}, " if direction else ""
@@ -120,7 +121,7 @@ class _Explorer:
         fig.subplots_adjust(**self.margins)
         try:
             text = self._draw(fig)
-        except Exception as error:  # a learner's own function failed: say so where they look
+        except Exception as error:  # noqa: BLE001 - a learner's own function failed: say so where they look
             self.outcome.value = f"<b>Error</b>: {html.escape(f'{type(error).__name__}: {error}')}"
             return
         self.image.value = figure_png(fig)
@@ -258,7 +259,8 @@ class BowlExplorer(_Explorer):
         ax.set_aspect("equal")
         threshold = 2 / curvatures.max()
         sentences = [
-            f"Threshold 2/max(a, b) = {threshold:.3g}: η = {eta:.3g} is {'below' if eta < threshold else 'at or above'} it.",
+            f"Threshold 2/max(a, b) = {threshold:.3g}: "
+            f"η = {eta:.3g} is {'below' if eta < threshold else 'at or above'} it.",
             step_size_sentence(eta, curvatures[0], "along x"),
             step_size_sentence(eta, curvatures[1], "along y"),
         ]

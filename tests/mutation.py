@@ -66,9 +66,10 @@ def _variants(node: ast.AST) -> Iterator[tuple[str, callable]]:
         value = node.value
         other = value + 1 if value in (0, 1) else value * 2
         yield f"constant {value!r} -> {other!r}", lambda n, other=other: setattr(n, "value", other)
-    if isinstance(node, ast.keyword) and node.arg == "axis" and isinstance(node.value, ast.Constant):
-        if node.value.value in (0, 1):
-            yield f"axis={node.value.value} -> {1 - node.value.value}", lambda n: setattr(n.value, "value", 1 - n.value.value)
+    if (isinstance(node, ast.keyword) and node.arg == "axis" and isinstance(node.value, ast.Constant)
+            and node.value.value in (0, 1)):
+        flipped = 1 - node.value.value
+        yield f"axis={node.value.value} -> {flipped}", lambda n: setattr(n.value, "value", 1 - n.value.value)
     if isinstance(node, ast.Call):
         for i, kw in enumerate(node.keywords):
             if kw.arg == "keepdims":
@@ -159,7 +160,7 @@ def score(assignment: str, source: NotebookNode, equivalent: dict[tuple[str, str
     """Run every mutant of an assignment; caught fraction over the non-equivalent ones, survivors."""
     batch = [m for c in source.cells if nbs.is_solution_cell(c) for m in mutants(c)]
     outcomes = run_mutants(source, batch)
-    survivors = [m for m, caught in zip(batch, outcomes) if caught is None]
+    survivors = [m for m, caught in zip(batch, outcomes, strict=True) if caught is None]
     unexplained = [m for m in survivors if (assignment, m.exercise, m.description) not in equivalent]
     judged = len(batch) - (len(survivors) - len(unexplained))
     return {

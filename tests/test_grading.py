@@ -20,7 +20,8 @@ TESTS = (
     'check_array("double([3])", double(np.array([3.0])), [6.0])\n'
     "### END HIDDEN TESTS"
 )
-WRONG = "def double(x):\n    return 2 * np.asarray(x) if np.size(x) == 2 else np.asarray(x)"  # passes the visible test only
+# passes the visible test only
+WRONG = "def double(x):\n    return 2 * np.asarray(x) if np.size(x) == 2 else np.asarray(x)"
 
 
 def cell(kind, source, **meta):

@@ -1,7 +1,7 @@
 """Every solution notebook earns full marks cleanly; every untouched release earns 0 and leaks nothing."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -13,7 +13,7 @@ from tests.notebook_support import ALL, grade_all, release_path, solution_path, 
 pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow]
 
 
-@lru_cache(maxsize=None)
+@cache
 def graded(assignment):
     """(solution result, release result) of one assignment, graded once, in parallel."""
     return tuple(grade_all([(assignment, source(assignment)), (assignment, nbs.read(release_path(assignment)))]))

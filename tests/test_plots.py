@@ -9,17 +9,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
-from matplotlib.contour import ContourSet  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.quiver import Quiver  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.contour import ContourSet
+from matplotlib.figure import Figure
+from matplotlib.quiver import Quiver
 
-from bpkit import plots  # noqa: E402
-from bpkit.activations import relu, sigmoid  # noqa: E402
-from bpkit.network import train  # noqa: E402
+from bpkit import plots
+from bpkit.activations import relu, sigmoid
+from bpkit.network import train
 
 REPO = Path(__file__).resolve().parents[1]
 XOR_X = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]])
@@ -184,7 +184,8 @@ def test_draw_computation_graph_can_leave_out_the_gradients():
 
 def test_show_digits_titles_mark_wrong_predictions_in_red():
     X = np.random.default_rng(0).random((64, 6))
-    fig = plots.show_digits(X, np.array([[0, 1, 2, 3, 4, 5]]), np.array([[0, 1, 7, 3, 9, 5]]), n=5, ncols=3, fig=Figure())
+    truth, predicted = np.array([[0, 1, 2, 3, 4, 5]]), np.array([[0, 1, 7, 3, 9, 5]])
+    fig = plots.show_digits(X, truth, predicted, n=5, ncols=3, fig=Figure())
     assert len(fig.axes) == 5
     titles = [(ax.get_title(), ax.title.get_color()) for ax in fig.axes]
     assert titles == [("0→0", "black"), ("1→1", "black"), ("2→7", "red"), ("3→3", "black"), ("4→9", "red")]

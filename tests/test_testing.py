@@ -93,9 +93,8 @@ def test_check_raises():
 
 def test_forbid_catches_aliases_and_restores():
     alias = bpkit.network.linear_forward
-    with forbid(bpkit.network.linear_forward):
-        with pytest.raises(DelegationError, match="linear_forward"):
-            alias(np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1)))
+    with forbid(bpkit.network.linear_forward), pytest.raises(DelegationError, match="linear_forward"):
+        alias(np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1)))
     Z, _ = alias(np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1)))
     assert Z[0, 0] == 1.0
 
@@ -146,9 +145,8 @@ def test_float32_results_are_told_to_compute_in_float64():
 
 
 def test_a_runtime_warning_becomes_a_failure_with_the_hint():
-    with pytest.raises(CheckFailed) as error:
-        with warnings_fail("sigmoid(-1000)", hint="use the stable sigmoid"):
-            1 / (1 + np.exp(np.array([1000.0])))
+    with pytest.raises(CheckFailed) as error, warnings_fail("sigmoid(-1000)", hint="use the stable sigmoid"):
+        1 / (1 + np.exp(np.array([1000.0])))
     text = str(error.value)
     assert "overflow encountered in exp" in text and "Hint: use the stable sigmoid" in text
     with warnings_fail("quiet"):
@@ -160,36 +158,34 @@ def _failing_check():
 
 
 def test_blame_earlier_names_the_earlier_exercise_that_fails():
-    with pytest.raises(CheckFailed) as error:
-        with blame_earlier("model_forward", [("linear_forward (exercise 3)", _failing_check)]):
-            check_scalar("AL", 0.0, 1.0)
+    earlier = [("linear_forward (exercise 3)", _failing_check)]
+    with pytest.raises(CheckFailed) as error, blame_earlier("model_forward", earlier):
+        check_scalar("AL", 0.0, 1.0)
     text = str(error.value)
     assert text.startswith("your linear_forward (exercise 3) is wrong, and model_forward builds on it")
     assert "linear_forward(...): 1 of 1 values are wrong" in text
 
 
 def test_blame_earlier_keeps_the_own_failure_when_the_earlier_exercises_pass():
-    with pytest.raises(CheckFailed, match="^AL: "):
-        with blame_earlier("model_forward", [("linear_forward (exercise 3)", lambda: None)]):
-            check_scalar("AL", 0.0, 1.0)
-    with pytest.raises(NotImplementedError):
-        with blame_earlier("model_forward", [("linear_forward (exercise 3)", _failing_check)]):
-            raise NotImplementedError()
+    passing = [("linear_forward (exercise 3)", lambda: None)]
+    failing = [("linear_forward (exercise 3)", _failing_check)]
+    with pytest.raises(CheckFailed, match="^AL: "), blame_earlier("model_forward", passing):
+        check_scalar("AL", 0.0, 1.0)
+    with pytest.raises(NotImplementedError), blame_earlier("model_forward", failing):
+        raise NotImplementedError()
     with blame_earlier("model_forward", [("linear_forward (exercise 3)", _failing_check)]):
         pass
 
 
 def test_explain_errors_reports_the_learners_exception_with_the_hint():
-    with pytest.raises(CheckFailed) as error:
-        with explain_errors("cross_entropy_cost(AL (2, 3), Y)", hint="sum, do not take a matrix product"):
-            float(np.ones((2, 2)))
+    hint = "sum, do not take a matrix product"
+    with pytest.raises(CheckFailed) as error, explain_errors("cross_entropy_cost(AL (2, 3), Y)", hint=hint):
+        float(np.ones((2, 2)))
     text = str(error.value)
     assert text.startswith("cross_entropy_cost(AL (2, 3), Y): raised TypeError: ")
     assert "Hint: sum, do not take a matrix product" in text
-    with pytest.raises(CheckFailed, match="overflow"):
-        with explain_errors("sigmoid"):
-            np.exp(np.array([1000.0]))
+    with pytest.raises(CheckFailed, match="overflow"), explain_errors("sigmoid"):
+        np.exp(np.array([1000.0]))
     for passing in (NotImplementedError, CheckFailed):
-        with pytest.raises(passing):
-            with explain_errors("f"):
-                raise passing("as it is")
+        with pytest.raises(passing), explain_errors("f"):
+            raise passing("as it is")

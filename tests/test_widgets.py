@@ -5,14 +5,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import nbformat  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
 
-from bpkit.descent import classify_run, gradient_descent  # noqa: E402
-from bpkit.network import TrainingDiverged, train  # noqa: E402
-from bpkit.widgets import BowlExplorer, StepSizeExplorer, TrainingExplorer  # noqa: E402
+from bpkit.descent import classify_run, gradient_descent
+from bpkit.network import TrainingDiverged, train
+from bpkit.widgets import BowlExplorer, StepSizeExplorer, TrainingExplorer
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 XOR_X = np.array([[0.0, 0.0, 1.0, 1.0], [0.0, 1.0, 0.0, 1.0]])
@@ -166,7 +166,8 @@ def test_step_size_explorer_in_a_real_kernel(tmp_path):
         nbformat.v4.new_code_cell("from bpkit.widgets import StepSizeExplorer\ne = StepSizeExplorer()\ne"),
         nbformat.v4.new_code_cell("e.learning_rate.value = 1.1\nprint(e.outcome.value)"),
     ]
-    client = NotebookClient(notebook, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(notebook, timeout=60, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     shown, printed = (cell.outputs for cell in notebook.cells)
     assert any(WIDGET_MIME in output.get("data", {}) for output in shown)

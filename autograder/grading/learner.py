@@ -147,7 +147,7 @@ def execute(
             client = LearnerClient(nb, timeout=timeout, **arguments)
             try:
                 client.execute(**start)
-            except Exception as error:  # noqa: BLE001 - whatever the kernel did, its notebook is scored
+            except Exception as error:
                 if client.current < 0 and attempt == 1:
                     continue  # the kernel did not start (a loaded machine): no learner code ran, try once more
                 if client.current < 0:

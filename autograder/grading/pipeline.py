@@ -91,7 +91,7 @@ def run_cells(nb: NotebookNode, timeout: int, sandbox: Limits | None) -> Run:
             except KernelStopped as stopped:
                 run.stopped_at = client.current
                 run.error = INTERRUPT_IGNORED if stopped.ignored_interrupt else str(stopped)
-            except Exception as error:  # noqa: BLE001 - whatever the kernel did, its notebook is scored
+            except Exception as error:
                 if client.current < 0 and attempt == 1:
                     continue  # the kernel did not start (a loaded machine): no learner code ran, try once more
                 if client.current < 0:

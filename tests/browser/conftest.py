@@ -67,7 +67,8 @@ def served(tmp_path_factory) -> Path:
     copy_notebooks(COURSE, root / "release")
     copy_notebooks(SOLUTIONS, root / "solved")
     (release,) = (COURSE / FILLED_ASSIGNMENT).glob("*.ipynb")
-    fill_answers(release, SOLUTIONS / FILLED_ASSIGNMENT / release.name, root / "filled" / FILLED_ASSIGNMENT / release.name)
+    filled = root / "filled" / FILLED_ASSIGNMENT / release.name
+    fill_answers(release, SOLUTIONS / FILLED_ASSIGNMENT / release.name, filled)
     return root
 
 

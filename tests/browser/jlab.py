@@ -209,7 +209,8 @@ def cell_index(page: Page, source: str) -> int:
 def cell_locator(page: Page, index: int, name: str):
     """A locator for the cell at ``index``, tagged ``data-bptest=name`` so that it survives re-rendering."""
     page.evaluate(
-        "([i, name]) => window.jupyterapp.shell.currentWidget.content.widgets[i].node.setAttribute('data-bptest', name)",
+        "([i, name]) => window.jupyterapp.shell.currentWidget.content.widgets[i].node"
+        ".setAttribute('data-bptest', name)",
         [index, name],
     )
     return page.locator(f'[data-bptest="{name}"]')
@@ -228,7 +229,7 @@ def run_all(page: Page) -> None:
                 timeout=30_000 if attempt == 1 else PAGE_TIMEOUT,
             )
             return
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError: retry once
+        except Exception:
             if attempt == 2:
                 raise
 

@@ -37,7 +37,8 @@ def expected(served):
     """Headless runs of the same copies, started at once in another process while the browser works."""
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     try:
-        yield {name: pool.submit(headless_errors, str(notebook_files(name, served / "course")[0])) for name in ASSIGNMENTS}
+        paths = {name: str(notebook_files(name, served / "course")[0]) for name in ASSIGNMENTS}
+        yield {name: pool.submit(headless_errors, path) for name, path in paths.items()}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

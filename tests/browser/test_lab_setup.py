@@ -29,7 +29,8 @@ def test_no_pop_ups_widget_state_saved_and_only_the_learner_tools(page, lab):
 
     plugins = page.evaluate(
         """(ids) => ids.map(id => [id, window.jupyterapp.hasPlugin(id), window.jupyterapp.isPluginActivated(id)])""",
-        [*INSTRUCTOR_LAB_PLUGINS, "@jupyter/nbgrader:validate-assignment", "@jupyter-widgets/jupyterlab-manager:plugin"],
+        [*INSTRUCTOR_LAB_PLUGINS, "@jupyter/nbgrader:validate-assignment",
+         "@jupyter-widgets/jupyterlab-manager:plugin"],
     )
     assert plugins == [[name, False, False] for name in INSTRUCTOR_LAB_PLUGINS] + [
         ["@jupyter/nbgrader:validate-assignment", True, True],
