@@ -1,13 +1,22 @@
 """Run every benchmark, or the ones named.
 
-``python -m benchmarks [training] [notebooks] [grading] [sandbox] [checker] [browser]``
+``python -m benchmarks [training] [notebooks] [grading] [sandbox] [checker] [breakdown] [browser]``
 """
 import sys
 
-from benchmarks import bench_browser, bench_checker, bench_grading, bench_notebooks, bench_sandbox, bench_training
+from benchmarks import (
+    bench_breakdown,
+    bench_browser,
+    bench_checker,
+    bench_grading,
+    bench_notebooks,
+    bench_sandbox,
+    bench_training,
+)
 
 BENCHMARKS = {"training": bench_training.main, "notebooks": bench_notebooks.main, "grading": bench_grading.main,
               "sandbox": bench_sandbox.main, "checker": bench_checker.main,
+              "breakdown": bench_breakdown.main,
               "browser": bench_browser.main}
 
 for name in sys.argv[1:] or list(BENCHMARKS):
