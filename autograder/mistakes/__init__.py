@@ -1,4 +1,4 @@
-"""The catalogue of typical wrong answers, kept beside the tests in ``tests/mistakes/nb<NN>.py``.
+"""The catalogue of typical wrong answers, one module per notebook: ``nb<NN>.py``.
 
 The tests grade every entry and assert it loses points; the sample class uses
 them as its students' mistakes.
@@ -6,10 +6,7 @@ them as its students' mistakes.
 from __future__ import annotations
 
 import importlib
-import sys
 from dataclasses import dataclass
-
-from autograder.paths import REPO
 
 
 @dataclass(frozen=True)
@@ -22,7 +19,5 @@ class Mistake:
 
 def catalogue(assignment: str) -> dict[str, list[Mistake]]:
     """Solution grade_id -> its typical mistakes, for an assignment such as "01-neurons"."""
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    module = importlib.import_module(f"tests.mistakes.nb{assignment[:2]}")
+    module = importlib.import_module(f"{__name__}.nb{assignment[:2]}")
     return module.MISTAKES
