@@ -1,439 +1,122 @@
 """Typical wrong answers for notebook 02 (forward propagation): each must lose points when graded."""
-from autograder.mistakes import Mistake
+from autograder.mistakes import edit, rewrite
+
+_PER_LAYER = "layer_dims[l] * (layer_dims[l - 1] + 1)"
+_W_DRAW = "rng.standard_normal((layer_dims[l], layer_dims[l - 1]))"
+_CROSS_ENTROPY = "Y * np.log(A) + (1 - Y) * np.log(1 - A)"
 
 MISTAKES = {
     "count_parameters": [
-        Mistake("only the weights, no biases", '''
-def count_parameters(layer_dims):
-    total = 0
-    for l in range(1, len(layer_dims)):
-        total += layer_dims[l] * layer_dims[l - 1]
-    return total
-'''),
-        Mistake("a bias per unit of the previous layer", '''
-def count_parameters(layer_dims):
-    total = 0
-    for l in range(1, len(layer_dims)):
-        total += layer_dims[l] * layer_dims[l - 1] + layer_dims[l - 1]
-    return total
-'''),
-        Mistake("one bias per layer instead of per unit", '''
-def count_parameters(layer_dims):
-    total = 0
-    for l in range(1, len(layer_dims)):
-        total += layer_dims[l] * layer_dims[l - 1] + 1
-    return total
-'''),
-        Mistake("loop stops before the output layer", '''
-def count_parameters(layer_dims):
-    total = 0
-    for l in range(1, len(layer_dims) - 1):
-        total += layer_dims[l] * (layer_dims[l - 1] + 1)
-    return total
-'''),
-        Mistake("the d-q-l formula for every network", '''
+        edit("only the weights, no biases", _PER_LAYER, "layer_dims[l] * layer_dims[l - 1]"),
+        edit("a bias per unit of the previous layer", _PER_LAYER,
+             "layer_dims[l] * layer_dims[l - 1] + layer_dims[l - 1]"),
+        edit("one bias per layer instead of per unit", _PER_LAYER, "layer_dims[l] * layer_dims[l - 1] + 1"),
+        edit("loop stops before the output layer", "range(1, len(layer_dims))", "range(1, len(layer_dims) - 1)"),
+        rewrite("the d-q-l formula for every network", '''
 def count_parameters(layer_dims):
     d, q, l = layer_dims[0], layer_dims[1], layer_dims[-1]
     return (d + l + 1) * q + l
 '''),
-        Mistake("returns a float", '''
-def count_parameters(layer_dims):
-    return float(sum(n * (n_prev + 1) for n_prev, n in zip(layer_dims[:-1], layer_dims[1:])))
-'''),
-        Mistake("calls bpkit's reference", '''
+        edit("returns a float", "return int(total)", "return float(total)"),
+        rewrite("calls bpkit's reference", '''
 def count_parameters(layer_dims):
     return bpkit.network.count_parameters(layer_dims)
 '''),
     ],
     "initialize_parameters": [
-        Mistake("W transposed (n[l-1], n[l])", '''
-def initialize_parameters(layer_dims, seed=0):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for l in range(1, len(layer_dims)):
-        params["W" + str(l)] = rng.standard_normal((layer_dims[l - 1], layer_dims[l])) * np.sqrt(2 / layer_dims[l - 1])
-        params["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return params
-'''),
-        Mistake("scale sqrt(1 / n[l-1])", '''
-def initialize_parameters(layer_dims, seed=0):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for l in range(1, len(layer_dims)):
-        params["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(1 / layer_dims[l - 1])
-        params["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return params
-'''),
-        Mistake("scale uses n[l]", '''
-def initialize_parameters(layer_dims, seed=0):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for l in range(1, len(layer_dims)):
-        params["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l])
-        params["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return params
-'''),
-        Mistake("b drawn from the generator too", '''
-def initialize_parameters(layer_dims, seed=0):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for l in range(1, len(layer_dims)):
-        params["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])
-        params["b" + str(l)] = rng.standard_normal((layer_dims[l], 1))
-    return params
-'''),
-        Mistake("legacy np.random.seed / randn", '''
-def initialize_parameters(layer_dims, seed=0):
-    np.random.seed(seed)
-    params = {}
-    for l in range(1, len(layer_dims)):
-        params["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * np.sqrt(2 / layer_dims[l - 1])
-        params["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return params
-'''),
-        Mistake("a new generator in every layer", '''
-def initialize_parameters(layer_dims, seed=0):
-    params = {}
-    for l in range(1, len(layer_dims)):
-        rng = np.random.default_rng(seed)
-        params["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])
-        params["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return params
-'''),
-        Mistake("loop skips the output layer", '''
-def initialize_parameters(layer_dims, seed=0):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for l in range(1, len(layer_dims) - 1):
-        params["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])
-        params["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return params
-'''),
-        Mistake("rank-1 biases", '''
-def initialize_parameters(layer_dims, seed=0):
-    rng = np.random.default_rng(seed)
-    params = {}
-    for l in range(1, len(layer_dims)):
-        params["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])
-        params["b" + str(l)] = np.zeros(layer_dims[l])
-    return params
-'''),
-        Mistake("ignores the seed", '''
-def initialize_parameters(layer_dims, seed=0):
-    rng = np.random.default_rng(1)
-    params = {}
-    for l in range(1, len(layer_dims)):
-        params["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])
-        params["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    return params
-'''),
-        Mistake("calls bpkit's reference", '''
+        edit("W transposed (n[l-1], n[l])", _W_DRAW, "rng.standard_normal((layer_dims[l - 1], layer_dims[l]))"),
+        edit("scale sqrt(1 / n[l-1])", "np.sqrt(2 / layer_dims[l - 1])", "np.sqrt(1 / layer_dims[l - 1])"),
+        edit("scale uses n[l]", "np.sqrt(2 / layer_dims[l - 1])", "np.sqrt(2 / layer_dims[l])"),
+        edit("b drawn from the generator too", "np.zeros((layer_dims[l], 1))",
+             "rng.standard_normal((layer_dims[l], 1))"),
+        edit("legacy np.random.seed / randn", "rng = np.random.default_rng(seed=seed)", "np.random.seed(seed)")
+        .then(_W_DRAW, "np.random.randn(layer_dims[l], layer_dims[l - 1])"),
+        edit("a new generator in every layer", "    rng = np.random.default_rng(seed=seed)\n", "")
+        .then("for l in range(1, len(layer_dims)):\n",
+              "for l in range(1, len(layer_dims)):\n        rng = np.random.default_rng(seed=seed)\n"),
+        edit("loop skips the output layer", "range(1, len(layer_dims))", "range(1, len(layer_dims) - 1)"),
+        edit("rank-1 biases", "np.zeros((layer_dims[l], 1))", "np.zeros(layer_dims[l])"),
+        edit("ignores the seed", "default_rng(seed=seed)", "default_rng(1)"),
+        rewrite("calls bpkit's reference", '''
 def initialize_parameters(layer_dims, seed=0):
     return bpkit.network.initialize_parameters(layer_dims, seed)
 '''),
     ],
     "linear_forward": [
-        Mistake("forgets + b", '''
-def linear_forward(A_prev, W, b):
-    Z = W @ A_prev
-    return Z, (A_prev, W, b)
-'''),
-        Mistake("W.T @ A_prev", '''
-def linear_forward(A_prev, W, b):
-    Z = W.T @ A_prev + b
-    return Z, (A_prev, W, b)
-'''),
-        Mistake("cache in the wrong order", '''
-def linear_forward(A_prev, W, b):
-    Z = W @ A_prev + b
-    return Z, (W, A_prev, b)
-'''),
-        Mistake("cache without b", '''
-def linear_forward(A_prev, W, b):
-    Z = W @ A_prev + b
-    return Z, (A_prev, W)
-'''),
-        Mistake("one example per row: A_prev.T @ W.T", '''
-def linear_forward(A_prev, W, b):
-    Z = A_prev.T @ W.T + b.T
-    return Z, (A_prev, W, b)
-'''),
-        Mistake("flattens the caller's b in place (b.shape = ...)", '''
-def linear_forward(A_prev, W, b):
-    b.shape = (b.size,)
-    Z = W @ A_prev + b[:, None]
-    return Z, (A_prev, W, b)
-'''),
-        Mistake("calls bpkit's reference", '''
+        edit("forgets + b", "Z = W @ A_prev + b", "Z = W @ A_prev"),
+        edit("W.T @ A_prev", "W @ A_prev", "W.T @ A_prev"),
+        edit("cache in the wrong order", "    cache = (A_prev, W, b)\n", "    cache = (W, A_prev, b)\n"),
+        edit("cache without b", "    cache = (A_prev, W, b)\n", "    cache = (A_prev, W)\n"),
+        edit("one example per row: A_prev.T @ W.T", "W @ A_prev + b", "A_prev.T @ W.T + b.T"),
+        edit("flattens the caller's b in place (b.shape = ...)", "    Z = W @ A_prev + b\n",
+             "    b.shape = (b.size,)\n    Z = W @ A_prev + b[:, None]\n"),
+        rewrite("calls bpkit's reference", '''
 def linear_forward(A_prev, W, b):
     return bpkit.network.linear_forward(A_prev, W, b)
 '''),
     ],
     "linear_activation_forward": [
-        Mistake("cache order swapped (Z, linear_cache)", '''
-def linear_activation_forward(A_prev, W, b, activation):
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    if activation == "sigmoid":
-        A = sigmoid(Z)
-    elif activation == "relu":
-        A = relu(Z)
-    else:
-        raise ValueError(activation)
-    return A, (Z, linear_cache)
-'''),
-        Mistake("cache keeps A instead of Z", '''
-def linear_activation_forward(A_prev, W, b, activation):
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    if activation == "sigmoid":
-        A = sigmoid(Z)
-    elif activation == "relu":
-        A = relu(Z)
-    else:
-        raise ValueError(activation)
-    return A, (linear_cache, A)
-'''),
-        Mistake("activations swapped", '''
-def linear_activation_forward(A_prev, W, b, activation):
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    if activation == "relu":
-        A = sigmoid(Z)
-    elif activation == "sigmoid":
-        A = relu(Z)
-    else:
-        raise ValueError(activation)
-    return A, (linear_cache, Z)
-'''),
-        Mistake("own linear step without the bias", '''
-def linear_activation_forward(A_prev, W, b, activation):
-    Z = W @ A_prev
-    if activation == "sigmoid":
-        A = sigmoid(Z)
-    elif activation == "relu":
-        A = relu(Z)
-    else:
-        raise ValueError(activation)
-    return A, ((A_prev, W, b), Z)
-'''),
-        Mistake("unknown activation falls back to relu", '''
-def linear_activation_forward(A_prev, W, b, activation):
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    if activation == "sigmoid":
-        A = sigmoid(Z)
-    else:
-        A = relu(Z)
-    return A, (linear_cache, Z)
-'''),
-        Mistake("naive sigmoid overflows for large |z|", '''
-def linear_activation_forward(A_prev, W, b, activation):
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    if activation == "sigmoid":
-        A = 1 / (1 + np.exp(-Z))
-    elif activation == "relu":
-        A = np.maximum(0, Z)
-    else:
-        raise ValueError(activation)
-    return A, (linear_cache, Z)
-'''),
-        Mistake("ReLU in place overwrites Z in the cache", '''
-def linear_activation_forward(A_prev, W, b, activation):
-    Z, linear_cache = linear_forward(A_prev, W, b)
-    if activation == "sigmoid":
-        A = sigmoid(Z)
-    elif activation == "relu":
-        A = np.maximum(Z, 0, out=Z)
-    else:
-        raise ValueError(activation)
-    return A, (linear_cache, Z)
-'''),
-        Mistake("calls bpkit's reference", '''
+        edit("cache order swapped (Z, linear_cache)", "return A, (linear_cache, Z)", "return A, (Z, linear_cache)"),
+        edit("cache keeps A instead of Z", "return A, (linear_cache, Z)", "return A, (linear_cache, A)"),
+        edit("activations swapped", 'if activation == "sigmoid":', 'if activation == "relu":')
+        .then('elif activation == "relu":', 'elif activation == "sigmoid":'),
+        edit("own linear step without the bias", "Z, linear_cache = linear_forward(A_prev, W, b)",
+             "Z = W @ A_prev\n    linear_cache = (A_prev, W, b)"),
+        edit("unknown activation falls back to relu",
+             '''raise ValueError(f"unknown activation {activation!r}: use 'sigmoid' or 'relu'")''', "A = relu(Z)"),
+        edit("naive sigmoid overflows for large |z|", "A = sigmoid(Z)", "A = 1 / (1 + np.exp(-Z))"),
+        edit("ReLU in place overwrites Z in the cache", "A = relu(Z)", "A = np.maximum(Z, 0, out=Z)"),
+        rewrite("calls bpkit's reference", '''
 def linear_activation_forward(A_prev, W, b, activation):
     return bpkit.network.linear_activation_forward(A_prev, W, b, activation)
 '''),
     ],
     "model_forward": [
-        Mistake("sigmoid in the hidden layers", '''
-def model_forward(X, params):
-    L = len(params) // 2
-    caches = []
-    A = X
-    for l in range(1, L + 1):
-        A, cache = linear_activation_forward(A, params["W" + str(l)], params["b" + str(l)], "sigmoid")
-        caches.append(cache)
-    return A, caches
-'''),
-        Mistake("ReLU at the output", '''
-def model_forward(X, params):
-    L = len(params) // 2
-    caches = []
-    A = X
-    for l in range(1, L + 1):
-        A, cache = linear_activation_forward(A, params["W" + str(l)], params["b" + str(l)], "relu")
-        caches.append(cache)
-    return A, caches
-'''),
-        Mistake("loop stops one layer early", '''
-def model_forward(X, params):
-    L = len(params) // 2
-    caches = []
-    A = X
-    for l in range(1, L):
-        activation = "sigmoid" if l == L else "relu"
-        A, cache = linear_activation_forward(A, params["W" + str(l)], params["b" + str(l)], activation)
-        caches.append(cache)
-    return A, caches
-'''),
-        Mistake("output layer's cache not kept", '''
-def model_forward(X, params):
-    L = len(params) // 2
-    caches = []
-    A = X
-    for l in range(1, L):
-        A, cache = linear_activation_forward(A, params["W" + str(l)], params["b" + str(l)], "relu")
-        caches.append(cache)
-    AL, cache = linear_activation_forward(A, params["W" + str(L)], params["b" + str(L)], "sigmoid")
-    return AL, caches
-'''),
-        Mistake("hard-coded two-layer network", '''
+        edit("sigmoid in the hidden layers", '"sigmoid" if l == num_layers else "relu"', '"sigmoid"'),
+        edit("ReLU at the output", '"sigmoid" if l == num_layers else "relu"', '"relu"'),
+        edit("loop stops one layer early", "range(1, num_layers + 1)", "range(1, num_layers)"),
+        edit("output layer's cache not kept", "        caches.append(cache)\n",
+             "        if l < num_layers:\n            caches.append(cache)\n"),
+        rewrite("hard-coded two-layer network", '''
 def model_forward(X, params):
     A1, cache1 = linear_activation_forward(X, params["W1"], params["b1"], "relu")
     A2, cache2 = linear_activation_forward(A1, params["W2"], params["b2"], "sigmoid")
     return A2, [cache1, cache2]
 '''),
-        Mistake("X fed to every layer", '''
-def model_forward(X, params):
-    L = len(params) // 2
-    caches = []
-    for l in range(1, L + 1):
-        activation = "sigmoid" if l == L else "relu"
-        A, cache = linear_activation_forward(X, params["W" + str(l)], params["b" + str(l)], activation)
-        caches.append(cache)
-    return A, caches
-'''),
-        Mistake("L counts the dict entries", '''
-def model_forward(X, params):
-    L = len(params)
-    caches = []
-    A = X
-    for l in range(1, L + 1):
-        activation = "sigmoid" if l == L else "relu"
-        A, cache = linear_activation_forward(A, params["W" + str(l)], params["b" + str(l)], activation)
-        caches.append(cache)
-    return A, caches
-'''),
-        Mistake("keeps only the linear caches", '''
-def model_forward(X, params):
-    L = len(params) // 2
-    caches = []
-    A = X
-    for l in range(1, L + 1):
-        activation = "sigmoid" if l == L else "relu"
-        A, (linear_cache, Z) = linear_activation_forward(A, params["W" + str(l)], params["b" + str(l)], activation)
-        caches.append(linear_cache)
-    return A, caches
-'''),
-        Mistake("centres X in place", '''
-def model_forward(X, params):
-    X -= X.mean(axis=1, keepdims=True)
-    L = len(params) // 2
-    caches = []
-    A = X
-    for l in range(1, L + 1):
-        activation = "sigmoid" if l == L else "relu"
-        A, cache = linear_activation_forward(A, params["W" + str(l)], params["b" + str(l)], activation)
-        caches.append(cache)
-    return A, caches
-'''),
-        Mistake("calls bpkit's linear_activation_forward", '''
-def model_forward(X, params):
-    L = len(params) // 2
-    caches = []
-    A = X
-    for l in range(1, L + 1):
-        activation = "sigmoid" if l == L else "relu"
-        A, cache = bpkit.network.linear_activation_forward(A, params["W" + str(l)], params["b" + str(l)], activation)
-        caches.append(cache)
-    return A, caches
-'''),
-        Mistake("calls bpkit's model_forward", '''
+        edit("X fed to every layer", "linear_activation_forward(A, ", "linear_activation_forward(X, "),
+        edit("L counts the dict entries", "len(params) // 2", "len(params)"),
+        edit("keeps only the linear caches", "caches.append(cache)", "caches.append(cache[0])"),
+        edit("centres X in place", "    A = X\n", "    X -= X.mean(axis=1, keepdims=True)\n    A = X\n"),
+        edit("calls bpkit's linear_activation_forward", "= linear_activation_forward(",
+             "= bpkit.network.linear_activation_forward("),
+        rewrite("calls bpkit's model_forward", '''
 def model_forward(X, params):
     return bpkit.network.model_forward(X, params)
 '''),
     ],
     "squared_error_cost": [
-        Mistake("missing 1/2", '''
-def squared_error_cost(AL, Y):
-    m = AL.shape[1]
-    return float(np.sum((AL - Y) ** 2) / m)
-'''),
-        Mistake("missing 1/m", '''
-def squared_error_cost(AL, Y):
-    return float(0.5 * np.sum((AL - Y) ** 2))
-'''),
-        Mistake("mean over every entry", '''
-def squared_error_cost(AL, Y):
-    return float(np.mean((AL - Y) ** 2) / 2)
-'''),
-        Mistake("m taken from the rows", '''
-def squared_error_cost(AL, Y):
-    m = AL.shape[0]
-    return float(np.sum((AL - Y) ** 2) / (2 * m))
-'''),
-        Mistake("absolute instead of squared error", '''
-def squared_error_cost(AL, Y):
-    m = AL.shape[1]
-    return float(np.sum(np.abs(AL - Y)) / (2 * m))
-'''),
-        Mistake("calls bpkit's reference", '''
+        edit("missing 1/2", "/ (2 * examples)", "/ examples"),
+        edit("missing 1/m", "/ (2 * examples)", "/ 2"),
+        edit("mean over every entry", "np.sum((AL - Y) ** 2) / (2 * examples)", "np.mean((AL - Y) ** 2) / 2"),
+        edit("m taken from the rows", "AL.shape[1]", "AL.shape[0]"),
+        edit("absolute instead of squared error", "np.sum((AL - Y) ** 2)", "np.sum(np.abs(AL - Y))"),
+        rewrite("calls bpkit's reference", '''
 def squared_error_cost(AL, Y):
     return bpkit.losses.squared_error_cost(AL, Y)
 '''),
     ],
     "cross_entropy_cost": [
-        Mistake("sign flipped", '''
-def cross_entropy_cost(AL, Y):
-    m = AL.shape[1]
-    A = np.clip(AL, 1e-12, 1 - 1e-12)
-    return float(np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
-'''),
-        Mistake("summed instead of averaged", '''
-def cross_entropy_cost(AL, Y):
-    A = np.clip(AL, 1e-12, 1 - 1e-12)
-    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
-'''),
-        Mistake("only the y log a term", '''
-def cross_entropy_cost(AL, Y):
-    m = AL.shape[1]
-    A = np.clip(AL, 1e-12, 1 - 1e-12)
-    return float(-np.sum(Y * np.log(A)) / m)
-'''),
-        Mistake("no clipping: log of 0", '''
-def cross_entropy_cost(AL, Y):
-    m = AL.shape[1]
-    return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)
-'''),
-        Mistake("np.dot(Y, log(AL).T): a matrix once n[L] > 1", '''
-def cross_entropy_cost(AL, Y):
-    m = AL.shape[1]
-    A = np.clip(AL, 1e-12, 1 - 1e-12)
-    return float(-(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T)) / m)
-'''),
-        Mistake("np.where picks the right log but evaluates log(0) too", '''
-def cross_entropy_cost(AL, Y):
-    m = AL.shape[1]
-    return float(-np.sum(np.where(Y == 1, np.log(AL), np.log(1 - AL))) / m)
-'''),
-        Mistake("mean over every entry", '''
-def cross_entropy_cost(AL, Y):
-    A = np.clip(AL, 1e-12, 1 - 1e-12)
-    return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
-'''),
-        Mistake("m taken from the rows", '''
-def cross_entropy_cost(AL, Y):
-    m = len(AL)
-    A = np.clip(AL, 1e-12, 1 - 1e-12)
-    return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
-'''),
-        Mistake("calls bpkit's reference", '''
+        edit("sign flipped", "float(-np.sum(", "float(np.sum("),
+        edit("summed instead of averaged", " / examples)", ")"),
+        edit("only the y log a term", _CROSS_ENTROPY, "Y * np.log(A)"),
+        edit("no clipping: log of 0", "np.clip(AL, 1e-12, 1 - 1e-12)", "AL"),
+        edit("np.dot(Y, log(AL).T): a matrix once n[L] > 1", f"-np.sum({_CROSS_ENTROPY})",
+             "-(np.dot(Y, np.log(A).T) + np.dot(1 - Y, np.log(1 - A).T))"),
+        edit("np.where picks the right log but evaluates log(0) too", "np.clip(AL, 1e-12, 1 - 1e-12)", "AL")
+        .then(_CROSS_ENTROPY, "np.where(Y == 1, np.log(A), np.log(1 - A))"),
+        edit("mean over every entry", "-np.sum(", "-np.mean(").then(" / examples)", ")"),
+        edit("m taken from the rows", "AL.shape[1]", "len(AL)"),
+        rewrite("calls bpkit's reference", '''
 def cross_entropy_cost(AL, Y):
     return bpkit.losses.cross_entropy_cost(AL, Y)
 '''),
