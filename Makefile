@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MPLBACKEND := Agg
 
-.PHONY: demo test quick lab release bench clean
+.PHONY: demo test lint quick lab release bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/bpcourse demo
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+# ruff: the lint rules and the format in pyproject.toml
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # bpkit and the unit tests alone, in seconds: no notebooks, kernels, nbgrader or browser
 quick: $(STAMP)

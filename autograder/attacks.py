@@ -11,6 +11,7 @@ The attacks marked ``full_marks`` do their damage after a correct answer
 marks without disturbing anyone else. The tests grade every entry beside
 honest students; ``bpcourse demo`` shows a few.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -7,6 +7,7 @@ key made of the submission's bytes, the instructor notebook's bytes and the
 grading settings: re-running grades only what changed (unless ``force``), and a
 run killed at any point resumes where it stopped.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -104,11 +105,20 @@ def run_task(task: Task) -> NotebookResult:
     (not of the submission) becomes a zero with the reason, so the rest of the class is still graded."""
     job = task.job
     try:
-        result = grade_notebook(job.submission, nbs.read(job.source), timeout=task.settings.timeout,
-                                name=job.notebook, sandbox=task.settings.sandbox)
+        result = grade_notebook(
+            job.submission,
+            nbs.read(job.source),
+            timeout=task.settings.timeout,
+            name=job.notebook,
+            sandbox=task.settings.sandbox,
+        )
     except Exception as error:  # noqa: BLE001 - reported in the result, never raised
-        failed = zero_result(job, NotebookStatus.GRADER_ERROR, f"the grader could not run this notebook: {error!r}",
-                             "not graded: the grader could not run this notebook")
+        failed = zero_result(
+            job,
+            NotebookStatus.GRADER_ERROR,
+            f"the grader could not run this notebook: {error!r}",
+            "not graded: the grader could not run this notebook",
+        )
         failed.sandboxed = task.settings.sandbox is not None
         return failed
     if result.graded is not None:

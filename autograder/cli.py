@@ -4,6 +4,7 @@ Each command calls the library and prints what it returns; a ``CourseError``
 from anywhere is printed once, in ``main``, and becomes the exit code. Options
 shared by several commands come from parent parsers, each default defined once.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     workspace = _workspace(args)
     report = collect(Path(args.source), workspace)
-    print(f"collected {len(report.imported)} new or changed notebook(s), {len(report.unchanged)} unchanged, "
-          f"into {workspace.submitted}")
+    print(
+        f"collected {len(report.imported)} new or changed notebook(s), {len(report.unchanged)} unchanged, "
+        f"into {workspace.submitted}"
+    )
     for name, why in report.unmatched:
         print(f"  not collected: {name}: {why}")
     return 0
@@ -73,8 +76,15 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if not workspace.submissions():
         raise CourseError(f"nothing collected in {workspace.submitted}; run `bpcourse collect SOURCE` first")
     names = known_assignments(args.assignments)
-    summary = grade(workspace, names, workers=args.workers, force=args.force, timeout=args.timeout,
-                    db_url=args.db, sandbox=not args.no_sandbox)
+    summary = grade(
+        workspace,
+        names,
+        workers=args.workers,
+        force=args.force,
+        timeout=args.timeout,
+        db_url=args.db,
+        sandbox=not args.no_sandbox,
+    )
     print(summary_text(summary))
     return 0
 
@@ -145,22 +155,34 @@ def _parent(*adders) -> argparse.ArgumentParser:
 
 
 def _workspace_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workspace", default=os.environ.get("BPCOURSE_WORKSPACE", str(REPO / "workspace")),
-                   help="grading workspace (default: $BPCOURSE_WORKSPACE or ./workspace)")
-    p.add_argument("--db", default=None,
-                   help="gradebook database URL for nbgrader (default: sqlite in the workspace), "
-                        "e.g. postgresql://user@host/course")
+    p.add_argument(
+        "--workspace",
+        default=os.environ.get("BPCOURSE_WORKSPACE", str(REPO / "workspace")),
+        help="grading workspace (default: $BPCOURSE_WORKSPACE or ./workspace)",
+    )
+    p.add_argument(
+        "--db",
+        default=None,
+        help="gradebook database URL for nbgrader (default: sqlite in the workspace), "
+        "e.g. postgresql://user@host/course",
+    )
 
 
 def _grading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=None, help="parallel kernels (default: number of cores)")
-    p.add_argument("--no-sandbox", action="store_true",
-                   help="run submissions without the bubblewrap sandbox, as you (only for code you trust)")
+    p.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run submissions without the bubblewrap sandbox, as you (only for code you trust)",
+    )
 
 
 def _timeout_option(default: int) -> argparse.ArgumentParser:
-    return _parent(lambda p: p.add_argument("--timeout", type=int, default=default,
-                                            help=f"seconds a single cell may run (default: {default})"))
+    return _parent(
+        lambda p: p.add_argument(
+            "--timeout", type=int, default=default, help=f"seconds a single cell may run (default: {default})"
+        )
+    )
 
 
 def _assignments_argument(p: argparse.ArgumentParser) -> None:
@@ -180,18 +202,25 @@ def build_parser() -> argparse.ArgumentParser:
     _assignments_argument(p)
     p.set_defaults(func=cmd_release)
 
-    p = sub.add_parser("check", parents=[_timeout_option(CHECK_TIMEOUT)],
-                       help="self-check a notebook: run it and report each exercise (visible tests only)")
+    p = sub.add_parser(
+        "check",
+        parents=[_timeout_option(CHECK_TIMEOUT)],
+        help="self-check a notebook: run it and report each exercise (visible tests only)",
+    )
     p.add_argument("notebook", help="path to your notebook, e.g. course/01-neurons/neurons.ipynb")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("collect", parents=[workspace],
-                       help="import submissions from a folder <student>/<assignment>/*.ipynb or a zip")
+    p = sub.add_parser(
+        "collect", parents=[workspace], help="import submissions from a folder <student>/<assignment>/*.ipynb or a zip"
+    )
     p.add_argument("source", help="folder or zip file; the originals are never modified")
     p.set_defaults(func=cmd_collect)
 
-    p = sub.add_parser("grade", parents=[workspace, grading, _timeout_option(GRADE_TIMEOUT)],
-                       help="autograde what was collected, in parallel; re-runs grade only what changed")
+    p = sub.add_parser(
+        "grade",
+        parents=[workspace, grading, _timeout_option(GRADE_TIMEOUT)],
+        help="autograde what was collected, in parallel; re-runs grade only what changed",
+    )
     _assignments_argument(p)
     p.add_argument("--force", action="store_true", help="grade everything again, changed or not")
     p.set_defaults(func=cmd_grade)
@@ -203,8 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub.add_parser(name, parents=[workspace], help=text).set_defaults(func=func)
 
-    p = sub.add_parser("demo", parents=[grading, _timeout_option(DEMO_TIMEOUT)],
-                       help="run the whole pipeline on a generated sample class in a temporary workspace")
+    p = sub.add_parser(
+        "demo",
+        parents=[grading, _timeout_option(DEMO_TIMEOUT)],
+        help="run the whole pipeline on a generated sample class in a temporary workspace",
+    )
     p.set_defaults(func=cmd_demo)
 
     sub.add_parser("lab", help=f"start JupyterLab on {COURSE.relative_to(REPO)}/").set_defaults(func=cmd_lab)

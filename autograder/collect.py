@@ -8,6 +8,7 @@ A notebook is matched to its assignment by its file name (``neurons.ipynb`` belo
 to ``01-neurons``). Re-collecting is safe: identical files are left as they are,
 changed ones replace the earlier copy.
 """
+
 from __future__ import annotations
 
 import re
@@ -76,8 +77,9 @@ def collect(source: Path, workspace: Workspace, source_dir: Path = SOLUTIONS) ->
         with zipfile.ZipFile(source) as archive:
             entries = [(i.filename, archive.read(i)) for i in archive.infolist() if not i.is_dir()]
     else:
-        raise CourseError(f"{source} is neither a folder nor a zip file; give a folder "
-                          "<student>/<assignment>/*.ipynb or an LMS zip")
+        raise CourseError(
+            f"{source} is neither a folder nor a zip file; give a folder <student>/<assignment>/*.ipynb or an LMS zip"
+        )
     for relative, data in entries:
         if PurePosixPath(relative).name.startswith(".") or "__MACOSX" in relative:
             continue

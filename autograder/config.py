@@ -1,4 +1,5 @@
 """Load nbgrader's configuration with paths set for this run."""
+
 from __future__ import annotations
 
 import os
@@ -18,9 +19,7 @@ def put_venv_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def nbgrader_config(
-    workspace: Path, release_dir: Path | None = None, db_url: str | None = None
-) -> Config:
+def nbgrader_config(workspace: Path, release_dir: Path | None = None, db_url: str | None = None) -> Config:
     """autograder/nbgrader_config.py, with the workspace (and optionally release dir, DB) overridden."""
     put_venv_on_path()
     previous = os.environ.get("BPCOURSE_WORKSPACE")

@@ -1,4 +1,5 @@
 """``bpcourse demo``: release, collect, grade, feedback, export and report on a generated sample class."""
+
 from __future__ import annotations
 
 import csv
@@ -30,7 +31,8 @@ def _table(grades_csv: Path, expected: dict[str, dict[str, float]]) -> list[str]
         want = expected[row["student"]]
         ok = all(abs(float(row[n]) - want[n]) < 1e-9 for n in names)
         lines.append(
-            f"{row['student']:<{width}}" + "".join(f"{float(row[n]):>7g}" for n in names)
+            f"{row['student']:<{width}}"
+            + "".join(f"{float(row[n]):>7g}" for n in names)
             + f"{float(row['total']):>8g}  {'yes' if ok else 'NO: expected ' + str([want[n] for n in names])}"
         )
     return lines
@@ -44,8 +46,10 @@ def _use_sandbox(wanted: bool) -> bool:
     try:
         ensure_available()
     except SandboxUnavailable as error:
-        print(f"sandbox: NOT USED. {error}\n"
-              "         The demo goes on without it: its sample class is generated code, not students'.")
+        print(
+            f"sandbox: NOT USED. {error}\n"
+            "         The demo goes on without it: its sample class is generated code, not students'."
+        )
         return False
     print(f"sandbox: {describe()}")
     return True
@@ -73,8 +77,7 @@ def run_demo(workers: int | None = None, timeout: int = DEMO_TIMEOUT, sandbox: b
         print(f"   not collected: {name}: {why}")
 
     summary = grade(workspace, workers=workers, timeout=timeout, sandbox=sandbox)
-    print(f"3. grade: {summary.graded} notebooks graded in {summary.seconds:.1f}s "
-          f"({summary.missing} not handed in)")
+    print(f"3. grade: {summary.graded} notebooks graded in {summary.seconds:.1f}s ({summary.missing} not handed in)")
 
     feedback = write_feedback(workspace)
     print(f"4. feedback: {len(feedback)} HTML files in {workspace.root / 'feedback'}")
@@ -87,6 +90,8 @@ def run_demo(workers: int | None = None, timeout: int = DEMO_TIMEOUT, sandbox: b
     lines = _table(grades_csv, expected)
     print("\n".join(lines))
     mismatches = sum(" NO:" in line for line in lines)
-    print(f"\n{len(students) - mismatches} of {len(students)} students graded exactly as expected; "
-          f"total {time.perf_counter() - start:.0f}s. Open {page} for the report.")
+    print(
+        f"\n{len(students) - mismatches} of {len(students)} students graded exactly as expected; "
+        f"total {time.perf_counter() - start:.0f}s. Open {page} for the report."
+    )
     return 1 if mismatches else 0

@@ -4,6 +4,7 @@ Library code raises ``CourseError`` with a message that says what went wrong and
 what to do; ``autograder.cli.main`` catches it in one place, prints it and exits
 with its ``exit_code``. Anything else is a bug and keeps its traceback.
 """
+
 from __future__ import annotations
 
 USAGE = 2

@@ -3,6 +3,7 @@
 Read through nbgrader's Python API, so the files agree with what nbgrader
 itself holds. A missing submission scores 0 in both files.
 """
+
 from __future__ import annotations
 
 import csv
@@ -63,10 +64,16 @@ def export_grades(db_url: str, out_dir: Path) -> tuple[Path, Path]:
                 cell_scores = _cell_scores(submission)
                 for notebook in sorted(assignment.notebooks, key=lambda n: n.name):
                     for cell in sorted(notebook.grade_cells, key=lambda c: c.name):
-                        detailed.append([
-                            student, assignment.name, notebook.name, cell.name,
-                            _number(cell_scores.get((notebook.name, cell.name), 0.0)), _number(cell.max_score),
-                        ])
+                        detailed.append(
+                            [
+                                student,
+                                assignment.name,
+                                notebook.name,
+                                cell.name,
+                                _number(cell_scores.get((notebook.name, cell.name), 0.0)),
+                                _number(cell.max_score),
+                            ]
+                        )
             summary.append([student, *map(_number, scores), _number(sum(scores)), _number(max_total)])
     out_dir = Path(out_dir)
     grades, grades_detailed = out_dir / "grades.csv", out_dir / "grades_detailed.csv"

@@ -4,6 +4,7 @@ The pages show scores and the teaching messages of failed checks (from
 ``bpkit.testing``), never test code or tracebacks, so they can be handed out
 as they are. The page is ``templates/feedback.html``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,10 @@ _STATUS_NOTICE = {
 }
 
 
-UNSANDBOXED_NOTICE = ("This notebook was graded without the grading sandbox (bpcourse grade --no-sandbox): "
-                      "its code ran with the grader's own rights.")
+UNSANDBOXED_NOTICE = (
+    "This notebook was graded without the grading sandbox (bpcourse grade --no-sandbox): "
+    "its code ran with the grader's own rights."
+)
 
 
 def status_notice(result: StoredResult) -> str:

@@ -5,6 +5,7 @@ database URL nbgrader accepts). Assignments and their grade cells are created by
 nbgrader's ``generate_assignment``; each submission's scores are written in a
 single transaction, so a killed run never leaves a submission half-graded.
 """
+
 from __future__ import annotations
 
 import tempfile

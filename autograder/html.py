@@ -3,6 +3,7 @@
 Every value reaches a page through a template variable, so a message or a name
 with ``<`` or ``&`` in it is shown as text, never read as markup.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -23,8 +24,13 @@ def points(value: float) -> str:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     environment.filters.update(points=points, exercise=exercise_of)
     return environment
 

@@ -23,6 +23,7 @@ from the same venv, for an instructor, still has formgrader.
 token and HOME/JUPYTER_* folders; ``LabServer`` starts it in its own process
 group, waits until it answers and stops it together with its kernels.
 """
+
 from __future__ import annotations
 
 import json
@@ -139,7 +140,9 @@ def lab_command(
     env.pop("JUPYTER_TOKEN", None)
     env.update(extra_env or {})
     argv = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable,
+        "-m",
+        "jupyterlab",
         f"--ServerApp.root_dir={Path(notebook_dir).resolve()}",
         f"--ServerApp.ip={ip}",
         f"--ServerApp.port={port}",
@@ -168,15 +171,20 @@ class LabServer:
         log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - closed in stop()
         self._log = log
         self.process = subprocess.Popen(
-            self.command.argv, env=self.command.env, stdin=subprocess.DEVNULL,
-            stdout=log, stderr=subprocess.STDOUT if log else None, start_new_session=True,
+            self.command.argv,
+            env=self.command.env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT if log else None,
+            start_new_session=True,
         )
         return self
 
     def answers(self) -> bool:
         """True once the REST API answers an authenticated request."""
-        request = urllib.request.Request(f"{self.command.base}/api/status",
-                                         headers={"Authorization": f"token {self.command.token}"})
+        request = urllib.request.Request(
+            f"{self.command.base}/api/status", headers={"Authorization": f"token {self.command.token}"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status == 200
@@ -188,8 +196,9 @@ class LabServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {self.process.returncode} before answering"
-                                   f"{self._log_tail()}")
+                raise RuntimeError(
+                    f"JupyterLab exited with code {self.process.returncode} before answering{self._log_tail()}"
+                )
             if self.answers():
                 return
             time.sleep(0.25)
@@ -241,8 +250,11 @@ def run_lab(notebook_dir: Path, port: int | None = None, open_browser: bool = Tr
     """Start the learner's JupyterLab in the foreground, print its URL once it answers, stop it on Ctrl-C."""
     with tempfile.TemporaryDirectory(prefix="bpcourse-lab-") as tmp:
         command = lab_command(
-            notebook_dir, port=port or free_port(DEFAULT_PORT), token=secrets.token_hex(24),
-            learner_config=write_learner_config(Path(tmp) / "learner-config"), open_browser=open_browser,
+            notebook_dir,
+            port=port or free_port(DEFAULT_PORT),
+            token=secrets.token_hex(24),
+            learner_config=write_learner_config(Path(tmp) / "learner-config"),
+            open_browser=open_browser,
         )
         server = LabServer(command).start()
         try:

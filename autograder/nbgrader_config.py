@@ -8,6 +8,7 @@ tree: ``$BPCOURSE_WORKSPACE`` or ``<repo>/workspace`` (git-ignored).
 ``bpcourse`` loads this file; plain ``nbgrader`` commands run from this folder
 read it too.
 """
+
 import os
 from pathlib import Path
 

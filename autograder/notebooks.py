@@ -1,4 +1,5 @@
 """Reading notebooks and their nbgrader cells."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -11,6 +11,7 @@ Workers are forked from a clean fork server that has imported the grading code
 once, not from the caller, which may hold threads and sockets: forking those
 can deadlock.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -4,6 +4,7 @@ Generation is nbgrader's ``generate_assignment``, called through its Python API
 in this process. Verification scans every released file for solution code and
 hidden-test code.
 """
+
 from __future__ import annotations
 
 import shutil

@@ -5,6 +5,7 @@ notebooks that were handed in; missing ones only appear in the status counts
 (grades.csv is where they count as 0). Figures are drawn with matplotlib's
 object API (no pyplot), so nothing leaks into the caller's plotting state.
 """
+
 from __future__ import annotations
 
 import io
@@ -90,10 +91,15 @@ def assignment_stats(results: list[StoredResult]) -> list[AssignmentStats]:
     stats = []
     for name in names:
         own = [r for r in results if r.assignment == name]
-        stats.append(AssignmentStats(
-            name, _max_score(own), _student_totals(own), _exercise_means(own),
-            Counter(status_category(r) for r in own),
-        ))
+        stats.append(
+            AssignmentStats(
+                name,
+                _max_score(own),
+                _student_totals(own),
+                _exercise_means(own),
+                Counter(status_category(r) for r in own),
+            )
+        )
     return stats
 
 
@@ -150,7 +156,8 @@ def _summary_row(stats: AssignmentStats) -> list[str]:
     totals = stats.totals
     figures = (
         [points(statistics.fmean(totals)), points(statistics.median(totals)), points(min(totals)), points(max(totals))]
-        if totals else ["–"] * 4
+        if totals
+        else ["–"] * 4
     )
     hardest = ", ".join(f"{name} ({mean:.0%})" for name, mean in stats.hardest())
     return [stats.name, str(len(totals)), *figures, points(stats.max_score), hardest]
@@ -162,11 +169,20 @@ def render_report(all_stats: list[AssignmentStats], images: set[str], unsandboxe
     return render(
         "report.html",
         unsandboxed=unsandboxed,
-        summary_head=["Assignment", "Submissions", "Mean", "Median", "Min", "Max", "Out of",
-                      f"Lowest {HARDEST} exercises"],
+        summary_head=[
+            "Assignment",
+            "Submissions",
+            "Mean",
+            "Median",
+            "Min",
+            "Max",
+            "Out of",
+            f"Lowest {HARDEST} exercises",
+        ],
         summary_rows=[_summary_row(s) for s in all_stats],
-        histograms=[(s.histogram, f"histogram of total scores on {s.name}") for s in all_stats
-                    if s.histogram in images],
+        histograms=[
+            (s.histogram, f"histogram of total scores on {s.name}") for s in all_stats if s.histogram in images
+        ],
         exercise_chart=EXERCISE_CHART if EXERCISE_CHART in images else None,
         status_head=["Assignment", *(status.capitalize() for status in STATUSES)],
         status_rows=[[s.name, *(str(s.statuses[status]) for status in STATUSES)] for s in all_stats],

@@ -4,6 +4,7 @@ Statuses are enums, used by grading, the workspace, feedback, the report and
 the CLI alike; they become strings only where results are stored as JSON
 (``autograder.workspace``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

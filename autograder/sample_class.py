@@ -4,6 +4,7 @@ Every student is made in code from the instructor notebooks and the release, so
 the class follows the course as it changes. ``expected`` holds the score each
 student must get per assignment; the tests and ``bpcourse demo`` check it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -48,8 +49,7 @@ class SampleStudent:
 def answer(source_cell: NotebookNode) -> str:
     """The instructor's answer as a student would hand it in: the solution without nbgrader markers."""
     keep = [
-        line for line in source_cell.source.splitlines()
-        if line.strip() not in (nbs.SOLUTION_BEGIN, nbs.SOLUTION_END)
+        line for line in source_cell.source.splitlines() if line.strip() not in (nbs.SOLUTION_BEGIN, nbs.SOLUTION_END)
     ]
     return "\n".join(keep)
 
@@ -65,10 +65,7 @@ class Assignment:
         self.release = nbs.read(COURSE / name / self.notebook)
         self.solutions = {nbs.grade_id(c): c for c in self.source.cells if nbs.is_solution_cell(c)}
         self.order = list(self.solutions)
-        self.points = {
-            nbs.exercise_of(nbs.grade_id(c)): nbs.points(c)
-            for c in nbs.test_cells(self.source)
-        }
+        self.points = {nbs.exercise_of(nbs.grade_id(c)): nbs.points(c) for c in nbs.test_cells(self.source)}
         self.max = sum(self.points.values())
 
     def path(self, name: str | None = None) -> str:
@@ -115,8 +112,9 @@ def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleSt
     first, second, fourth = course[0], course[min(1, len(course) - 1)], course[min(3, len(course) - 1)]
     students: list[SampleStudent] = []
 
-    def student(sid: str, description: str,
-                special: dict[str, Callable[[Assignment], tuple[str, bytes, float] | None]]):
+    def student(
+        sid: str, description: str, special: dict[str, Callable[[Assignment], tuple[str, bytes, float] | None]]
+    ):
         s = SampleStudent(sid, description)
         for a in course:
             handed_in = special[a.name](a) if a.name in special else (a.path(), a.submit(a.solved()), a.max)
@@ -134,40 +132,102 @@ def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleSt
         return a.order[-1]
 
     student("s01-complete", "every exercise right", {})
-    student("s02-untouched", "handed in the release as it was",
-            everywhere(lambda a: (a.path(), a.submit({}), 0.0)))
-    student("s03-half", "the first half of each notebook's exercises",
-            everywhere(lambda a: (a.path(), a.submit(a.solved(a.order[: (len(a.order) + 1) // 2])),
-                                  a.max - sum(a.points[e] for e in a.order[(len(a.order) + 1) // 2:]))))
+    student("s02-untouched", "handed in the release as it was", everywhere(lambda a: (a.path(), a.submit({}), 0.0)))
+    student(
+        "s03-half",
+        "the first half of each notebook's exercises",
+        everywhere(
+            lambda a: (
+                a.path(),
+                a.submit(a.solved(a.order[: (len(a.order) + 1) // 2])),
+                a.max - sum(a.points[e] for e in a.order[(len(a.order) + 1) // 2 :]),
+            )
+        ),
+    )
     for index, sid in ((0, "s04-mistakes"), (1, "s05-other-mistakes")):
-        student(sid, f"typical mistake no. {index + 1} in each notebook's last exercise",
-                everywhere(lambda a, i=index: (a.path(), a.submit(a.solved(**{last(a): catalogue(a.name)[last(a)][i].code})),
-                                               a.score_without(last(a)))))
-    student("s06-infinite-loop", f"a loop that never ends after the last answer of {first.name}",
-            {first.name: lambda a: (a.path(), a.submit(a.solved(**{last(a): answer(a.solutions[last(a)]) + INFINITE_LOOP})),
-                                    a.score_without(last(a)))})
-    student("s07-kernel-exit", f"os._exit after the last answer of {second.name}",
-            {second.name: lambda a: (a.path(), a.submit(a.solved(**{last(a): answer(a.solutions[last(a)]) + KERNEL_EXIT})),
-                                     a.score_without(last(a)))})
-    student("s08-edited-tests", "no answers; blanked the test cells in one notebook and deleted them in another",
-            {**everywhere(lambda a: (a.path(), a.submit({}), 0.0)),
-             first.name: lambda a: (a.path(), a.submit({}, _blank_tests), 0.0),
-             second.name: lambda a: (a.path(), a.submit({}, _delete_tests), 0.0)})
-    student("s09-corrupt-json", f"{first.name} is not valid JSON",
-            {first.name: lambda a: (a.path(), a.submit(a.solved())[:500], 0.0)})
-    student("s10-wrong-name", f"{first.name} handed in under another file name",
-            {first.name: lambda a: (a.path(f"{Path(a.notebook).stem}-final.ipynb"), a.submit(a.solved()), 0.0)})
-    student("s11-memory-hog", f"the last answer of {fourth.name} allocates 20 GB",
-            {fourth.name: lambda a: (a.path(), a.submit(a.solved(**{last(a): _inject_first_line(answer(a.solutions[last(a)]), MEMORY_HOG)})),
-                                     a.score_without(last(a)))})
-    student("s12-monkeypatch", f"no answers in {first.name}, but numpy, bpkit.testing and AssertionError patched",
-            {first.name: lambda a: (a.path(), a.submit({a.order[0]: MONKEYPATCH}), 0.0)})
-    student("s13-late-start", "only the first notebook done",
-            {**everywhere(lambda a: (a.path(), a.submit({}), 0.0)), first.name: lambda a: (a.path(), a.submit(a.solved()), a.max)})
+        student(
+            sid,
+            f"typical mistake no. {index + 1} in each notebook's last exercise",
+            everywhere(
+                lambda a, i=index: (
+                    a.path(),
+                    a.submit(a.solved(**{last(a): catalogue(a.name)[last(a)][i].code})),
+                    a.score_without(last(a)),
+                )
+            ),
+        )
+    student(
+        "s06-infinite-loop",
+        f"a loop that never ends after the last answer of {first.name}",
+        {
+            first.name: lambda a: (
+                a.path(),
+                a.submit(a.solved(**{last(a): answer(a.solutions[last(a)]) + INFINITE_LOOP})),
+                a.score_without(last(a)),
+            )
+        },
+    )
+    student(
+        "s07-kernel-exit",
+        f"os._exit after the last answer of {second.name}",
+        {
+            second.name: lambda a: (
+                a.path(),
+                a.submit(a.solved(**{last(a): answer(a.solutions[last(a)]) + KERNEL_EXIT})),
+                a.score_without(last(a)),
+            )
+        },
+    )
+    student(
+        "s08-edited-tests",
+        "no answers; blanked the test cells in one notebook and deleted them in another",
+        {
+            **everywhere(lambda a: (a.path(), a.submit({}), 0.0)),
+            first.name: lambda a: (a.path(), a.submit({}, _blank_tests), 0.0),
+            second.name: lambda a: (a.path(), a.submit({}, _delete_tests), 0.0),
+        },
+    )
+    student(
+        "s09-corrupt-json",
+        f"{first.name} is not valid JSON",
+        {first.name: lambda a: (a.path(), a.submit(a.solved())[:500], 0.0)},
+    )
+    student(
+        "s10-wrong-name",
+        f"{first.name} handed in under another file name",
+        {first.name: lambda a: (a.path(f"{Path(a.notebook).stem}-final.ipynb"), a.submit(a.solved()), 0.0)},
+    )
+    student(
+        "s11-memory-hog",
+        f"the last answer of {fourth.name} allocates 20 GB",
+        {
+            fourth.name: lambda a: (
+                a.path(),
+                a.submit(a.solved(**{last(a): _inject_first_line(answer(a.solutions[last(a)]), MEMORY_HOG)})),
+                a.score_without(last(a)),
+            )
+        },
+    )
+    student(
+        "s12-monkeypatch",
+        f"no answers in {first.name}, but numpy, bpkit.testing and AssertionError patched",
+        {first.name: lambda a: (a.path(), a.submit({a.order[0]: MONKEYPATCH}), 0.0)},
+    )
+    student(
+        "s13-late-start",
+        "only the first notebook done",
+        {
+            **everywhere(lambda a: (a.path(), a.submit({}), 0.0)),
+            first.name: lambda a: (a.path(), a.submit(a.solved()), a.max),
+        },
+    )
     for number, name in enumerate(DEMO_ATTACKS if attacks else (), start=14):
-        student(f"s{number}-{name}", f"only {first.name}, its last answer replaced by the attack '{name}' "
-                f"(autograder.attacks), which defines the answer only if it succeeds",
-                {**everywhere(lambda a: None), first.name: lambda a, n=name: _attacked(a, n)})
+        student(
+            f"s{number}-{name}",
+            f"only {first.name}, its last answer replaced by the attack '{name}' "
+            f"(autograder.attacks), which defines the answer only if it succeeds",
+            {**everywhere(lambda a: None), first.name: lambda a, n=name: _attacked(a, n)},
+        )
     return students
 
 

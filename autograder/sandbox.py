@@ -22,6 +22,7 @@ What a sandboxed kernel sees and may do:
 Interrupts are sent as Jupyter ``interrupt_request`` messages: a signal to the
 kernel's process group would end bwrap itself.
 """
+
 from __future__ import annotations
 
 import json
@@ -71,12 +72,26 @@ KERNEL_ENV = {
 PASSED_ON = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 """The grader's variables a kernel gets too: workarounds some machines set for OpenBLAS on their processor."""
 
-ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group",
-             "hosts", "fonts", "ssl/openssl.cnf")
+ETC_FILES = (
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "localtime",
+    "nsswitch.conf",
+    "passwd",
+    "group",
+    "hosts",
+    "fonts",
+    "ssl/openssl.cnf",
+)
 """The only parts of /etc a kernel sees."""
 
-LEARNER_PATHS = (REPO / "bpkit", REPO / "assets", REPO / "autograder" / "__init__.py",
-                 *(REPO / "autograder" / "grading" / name for name in ("__init__.py", "agent.py", "wire.py")))
+LEARNER_PATHS = (
+    REPO / "bpkit",
+    REPO / "assets",
+    REPO / "autograder" / "__init__.py",
+    *(REPO / "autograder" / "grading" / name for name in ("__init__.py", "agent.py", "wire.py")),
+)
 """What of the repository learner code may read: the helper package, its data, and the checker's agent."""
 
 
@@ -144,8 +159,16 @@ def _mounts(socket_dir: Path, limits: Limits) -> list[str]:
     for option, path in system:
         args += ["--symlink", os.readlink(path), path] if option == "--symlink" else [option, path, path]
     args += [
-        "--proc", "/proc", "--dev", "/dev",
-        "--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/tmp",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        "--size",
+        str(limits.scratch),
+        "--tmpfs",
+        "/tmp",
         *(arg for folder in SCRATCH_FOLDERS for arg in ("--perms", "0777", "--dir", folder)),
         *_font_cache(),
         *_folders([*ours, SOCKETS_INSIDE]),
@@ -185,8 +208,16 @@ def _identity(uid: int) -> tuple[list[str], list[str]]:
     setpriv = shutil.which("setpriv") or "setpriv"
     return (
         ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"],
-        [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
-         "--bounding-set=-all", "--no-new-privs", "--"],
+        [
+            setpriv,
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--bounding-set=-all",
+            "--no-new-privs",
+            "--",
+        ],
     )
 
 
@@ -196,9 +227,25 @@ def bwrap_command(socket_dir: Path, limits: Limits, argv: list[str], uid: int) -
     env = [arg for name, value in variables.items() for arg in ("--setenv", name, value)]
     options, prefix = _identity(uid)
     return [
-        shutil.which("bwrap") or "bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-        "--unshare-cgroup-try", "--die-with-parent", "--new-session", *options, "--hostname", "grading",
-        "--clearenv", *env, *_mounts(socket_dir, limits), "--chdir", "/tmp/work", "--", *prefix, *argv,
+        shutil.which("bwrap") or "bwrap",
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        *options,
+        "--hostname",
+        "grading",
+        "--clearenv",
+        *env,
+        *_mounts(socket_dir, limits),
+        "--chdir",
+        "/tmp/work",
+        "--",
+        *prefix,
+        *argv,
     ]
 
 
@@ -207,8 +254,11 @@ def _user_processes() -> int:
     import psutil
 
     me = os.geteuid()
-    return sum(p.info["num_threads"] or 1 for p in psutil.process_iter(["uids", "num_threads"])
-               if p.info["uids"] and p.info["uids"].real == me)
+    return sum(
+        p.info["num_threads"] or 1
+        for p in psutil.process_iter(["uids", "num_threads"])
+        if p.info["uids"] and p.info["uids"].real == me
+    )
 
 
 def limit_process(limits: Limits) -> Callable[[], None]:
@@ -252,8 +302,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.limits = limits
         self.uid = sandbox_uid()
         self.connection_file = str(socket_dir / "kernel.json")
-        self._kernel_spec = KernelSpec(argv=KERNEL_ARGV, display_name="Python 3 (sandboxed)", language="python",
-                                       interrupt_mode="message")
+        self._kernel_spec = KernelSpec(
+            argv=KERNEL_ARGV, display_name="Python 3 (sandboxed)", language="python", interrupt_mode="message"
+        )
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         self._write_inside_connection_file()
@@ -314,10 +365,12 @@ def socket_folder() -> Iterator[Path]:
 def _advice(stderr: str) -> str:
     lowered = stderr.lower()
     if "permission denied" in lowered or "operation not permitted" in lowered or "namespace" in lowered:
-        return ("user namespaces are not allowed for this user. Allow them with "
-                "`sysctl -w user.max_user_namespaces=10000` (and, on Debian before 11, "
-                "`sysctl -w kernel.unprivileged_userns_clone=1`; on Ubuntu 23.10 and later, "
-                "`sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` or an AppArmor profile for bwrap)")
+        return (
+            "user namespaces are not allowed for this user. Allow them with "
+            "`sysctl -w user.max_user_namespaces=10000` (and, on Debian before 11, "
+            "`sysctl -w kernel.unprivileged_userns_clone=1`; on Ubuntu 23.10 and later, "
+            "`sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` or an AppArmor profile for bwrap)"
+        )
     return "bwrap could not start a sandbox"
 
 
@@ -327,13 +380,16 @@ def _probe() -> str | None:
     if not sys.platform.startswith("linux"):
         return f"the sandbox needs Linux namespaces (bubblewrap); this is {sys.platform}"
     if shutil.which("bwrap") is None:
-        return ("bubblewrap is not installed: `apt-get install bubblewrap` (Debian, Ubuntu), "
-                "`dnf install bubblewrap` (Fedora) or `pacman -S bubblewrap` (Arch)")
+        return (
+            "bubblewrap is not installed: `apt-get install bubblewrap` (Debian, Ubuntu), "
+            "`dnf install bubblewrap` (Fedora) or `pacman -S bubblewrap` (Arch)"
+        )
     limits = Limits()
     with socket_folder() as folder:
         command = bwrap_command(folder, limits, [sys.executable, "-c", "import bpkit"], sandbox_uid())
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60, env={},
-                              preexec_fn=limit_process(limits))
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=60, env={}, preexec_fn=limit_process(limits)
+        )
     if done.returncode != 0:
         return f"{_advice(done.stderr)}; bwrap said: {done.stderr.strip()[:300]}"
     return None
@@ -344,12 +400,13 @@ def ensure_available() -> None:
     reason = _probe()
     if reason:
         raise SandboxUnavailable(
-            f"cannot grade in a sandbox: {reason}. To grade without one (only for code you trust), "
-            "pass --no-sandbox."
+            f"cannot grade in a sandbox: {reason}. To grade without one (only for code you trust), pass --no-sandbox."
         )
 
 
 def describe() -> str:
     """One line for people: what the sandbox does."""
-    return ("sandboxed (bubblewrap: no network, no view of the workspace or solutions/, own process namespace, "
-            f"{Limits().memory // 1024**3} GiB memory, {Limits().scratch // 1024**2} MiB scratch)")
+    return (
+        "sandboxed (bubblewrap: no network, no view of the workspace or solutions/, own process namespace, "
+        f"{Limits().memory // 1024**3} GiB memory, {Limits().scratch // 1024**2} MiB scratch)"
+    )

@@ -3,6 +3,7 @@
 The released notebook of the same assignment is the authority for test cells,
 so only visible tests run (hidden tests never leave the instructor's side).
 """
+
 from __future__ import annotations
 
 import sys

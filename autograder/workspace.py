@@ -8,6 +8,7 @@ Layout under the workspace root (never inside the tracked tree):
   gradebook.db                                        nbgrader's gradebook (default database)
   grades.csv, grades_detailed.csv, report/            exports
 """
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,17 @@ class StoredResult(Scored):
 
     @classmethod
     def from_result(cls, student: str, assignment: str, key: str, result: NotebookResult) -> StoredResult:
-        return cls(student, assignment, result.notebook, key, result.status, result.error, result.duration,
-                   list(result.cells), result.sandboxed)
+        return cls(
+            student,
+            assignment,
+            result.notebook,
+            key,
+            result.status,
+            result.error,
+            result.duration,
+            list(result.cells),
+            result.sandboxed,
+        )
 
     def to_json(self) -> str:
         """The stored form: statuses become their strings here and nowhere else."""
@@ -60,8 +70,13 @@ class StoredResult(Scored):
     @classmethod
     def from_json(cls, text: str) -> StoredResult:
         data = json.loads(text)
-        return cls(**{**data, "status": NotebookStatus(data["status"]),
-                      "cells": [CellResult.from_json(cell) for cell in data["cells"]]})
+        return cls(
+            **{
+                **data,
+                "status": NotebookStatus(data["status"]),
+                "cells": [CellResult.from_json(cell) for cell in data["cells"]],
+            }
+        )
 
 
 class Workspace:
@@ -94,10 +109,7 @@ class Workspace:
         """(student, assignment, notebook path) for every collected notebook, sorted."""
         if not self.submitted.is_dir():
             return []
-        return sorted(
-            (path.parent.parent.name, path.parent.name, path)
-            for path in self.submitted.glob("*/*/*.ipynb")
-        )
+        return sorted((path.parent.parent.name, path.parent.name, path) for path in self.submitted.glob("*/*/*.ipynb"))
 
     def students(self) -> list[str]:
         return sorted(p.name for p in self.submitted.iterdir() if p.is_dir()) if self.submitted.is_dir() else []

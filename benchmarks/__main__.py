@@ -2,6 +2,7 @@
 
 ``python -m benchmarks [training] [notebooks] [grading] [sandbox] [checker] [breakdown] [browser]``
 """
+
 import sys
 
 from benchmarks import (
@@ -14,10 +15,15 @@ from benchmarks import (
     bench_training,
 )
 
-BENCHMARKS = {"training": bench_training.main, "notebooks": bench_notebooks.main, "grading": bench_grading.main,
-              "sandbox": bench_sandbox.main, "checker": bench_checker.main,
-              "breakdown": bench_breakdown.main,
-              "browser": bench_browser.main}
+BENCHMARKS = {
+    "training": bench_training.main,
+    "notebooks": bench_notebooks.main,
+    "grading": bench_grading.main,
+    "sandbox": bench_sandbox.main,
+    "checker": bench_checker.main,
+    "breakdown": bench_breakdown.main,
+    "browser": bench_browser.main,
+}
 
 for name in sys.argv[1:] or list(BENCHMARKS):
     print(f"== {name}")

@@ -8,6 +8,7 @@ learner cells are run once more with figures drawn, as a plain run does; the dif
 is what skipping them saves. The main process: ``class_grading.grade`` on the sample
 class, timing what it does itself (saving results, the gradebook) against its wall time.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -43,6 +44,7 @@ class Timers:
         timers = self
 
         if name.startswith("async_"):
+
             async def timed(*args: Any, **kwargs: Any) -> Any:
                 start = time.perf_counter()
                 try:
@@ -50,6 +52,7 @@ class Timers:
                 finally:
                     timers.seconds[label(*args)] += time.perf_counter() - start
         else:
+
             def timed(*args: Any, **kwargs: Any) -> Any:
                 start = time.perf_counter()
                 try:
@@ -123,9 +126,11 @@ def main_process(students: list[sample_class.SampleStudent], folder: Path) -> di
     workspace = Workspace(folder / "ws")
     collect(folder / "incoming", workspace)
     timers = Timers()
-    undo = [timers.wrap(Workspace, "save_result", lambda *a: "saving results"),
-            timers.wrap(gradebook, "record", lambda *a: "gradebook"),
-            timers.wrap(gradebook, "ensure_assignments", lambda *a: "gradebook")]
+    undo = [
+        timers.wrap(Workspace, "save_result", lambda *a: "saving results"),
+        timers.wrap(gradebook, "record", lambda *a: "gradebook"),
+        timers.wrap(gradebook, "ensure_assignments", lambda *a: "gradebook"),
+    ]
     try:
         summary = class_grading.grade(workspace, timeout=TIMEOUT, progress=False)
     finally:
@@ -154,7 +159,9 @@ def main() -> dict[str, float]:
         print(f"drawing the figures would add {drawn / len(mine):.2f} s per honest notebook")
         main = main_process(sample_class.build(attacks=False), root / "main")
     overhead = main.get("saving results", 0.0) + main.get("gradebook", 0.0)
-    print(f"main process on the sample class: {main['wall']:.1f} s wall for {main['notebooks']} notebooks; "
-          f"saving results {main.get('saving results', 0.0):.2f} s, gradebook {main.get('gradebook', 0.0):.2f} s "
-          f"({100 * overhead / main['wall']:.1f}% of the wall time)")
+    print(
+        f"main process on the sample class: {main['wall']:.1f} s wall for {main['notebooks']} notebooks; "
+        f"saving results {main.get('saving results', 0.0):.2f} s, gradebook {main.get('gradebook', 0.0):.2f} s "
+        f"({100 * overhead / main['wall']:.1f}% of the wall time)"
+    )
     return {"per_notebook": total / len(mine), "figures": drawn / len(mine)}

@@ -8,6 +8,7 @@ whose click handler sets an HTML widget's text, the cheapest widget round trip t
 
 Goal (the issue): median under 200 ms.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -60,8 +61,10 @@ def _measure(page, trigger, target, kind: str, act, count: int) -> list[float]:
 
 
 def _summary(name: str, times: list[float]) -> str:
-    return (f"{name}: median {statistics.median(times):6.1f} ms over {len(times)} "
-            f"(min {min(times):.1f}, max {max(times):.1f})")
+    return (
+        f"{name}: median {statistics.median(times):6.1f} ms over {len(times)} "
+        f"(min {min(times):.1f}, max {max(times):.1f})"
+    )
 
 
 def main() -> dict[str, float]:
@@ -119,8 +122,10 @@ def main() -> dict[str, float]:
     base_ms, slider_ms = statistics.median(baseline), statistics.median(slider)
     print(_summary("baseline: Button click -> text updated (widget round trip)", baseline))
     print(_summary("slider:   key on the learning-rate slider -> outcome updated", slider))
-    print(f"slider = {slider_ms / base_ms:.1f}x baseline (+{slider_ms - base_ms:.1f} ms for the redraw); "
-          f"goal < {GOAL_MS:.0f} ms: {'ok' if slider_ms < GOAL_MS else 'OVER'}")
+    print(
+        f"slider = {slider_ms / base_ms:.1f}x baseline (+{slider_ms - base_ms:.1f} ms for the redraw); "
+        f"goal < {GOAL_MS:.0f} ms: {'ok' if slider_ms < GOAL_MS else 'OVER'}"
+    )
     return {"slider_ms": slider_ms, "baseline_ms": base_ms}
 
 

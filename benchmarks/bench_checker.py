@@ -6,6 +6,7 @@
 * a callback: the learner's function calling a checker function once per call;
 * each solved notebook graded (sandboxed), the slowest named: the time per notebook.
 """
+
 from __future__ import annotations
 
 import time
@@ -66,8 +67,10 @@ def notebooks() -> dict[str, float]:
 def main() -> dict[str, float]:
     figures = calls()
     print(f"one bare execute_request round trip: {figures['bare_us']:.0f} us")
-    print(f"one proxied call (a (2, 3) array there and back): {figures['proxied_us']:.0f} us "
-          f"({figures['proxied_us'] / figures['bare_us']:.2f}x the bare round trip)")
+    print(
+        f"one proxied call (a (2, 3) array there and back): {figures['proxied_us']:.0f} us "
+        f"({figures['proxied_us'] / figures['bare_us']:.2f}x the bare round trip)"
+    )
     print(f"one call that calls back into the checker twice: {figures['callbacks_us']:.0f} us")
     times = notebooks()
     for name, seconds in times.items():

@@ -6,6 +6,7 @@ measured in the same run.
 The goals: grading (sandbox and trusted checker included) in at most 0.4x the sequential time on 2 cores,
 and at least 4x faster than one nbgrader call per submission.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -39,8 +40,14 @@ def sequential_limit(workspace: Workspace) -> float:
             nb = nbs.read(path)
         except Exception:  # noqa: BLE001 - the corrupt one cannot be executed at all
             continue
-        client = NotebookClient(nb, timeout=TIMEOUT, allow_errors=True, interrupt_on_timeout=True,
-                                kernel_name="python3", resources={"metadata": {"path": tempfile.gettempdir()}})
+        client = NotebookClient(
+            nb,
+            timeout=TIMEOUT,
+            allow_errors=True,
+            interrupt_on_timeout=True,
+            kernel_name="python3",
+            resources={"metadata": {"path": tempfile.gettempdir()}},
+        )
         with contextlib.suppress(DeadKernelError):
             client.execute(stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
@@ -49,24 +56,50 @@ def sequential_limit(workspace: Workspace) -> float:
 def bpcourse_grade(workspace: Workspace) -> float:
     """Wall time of the `bpcourse grade` command, start-up included."""
     start = time.perf_counter()
-    subprocess.run([Path(sys.executable).parent / "bpcourse", "grade", "--workspace", str(workspace.root),
-                    "--timeout", str(TIMEOUT)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            Path(sys.executable).parent / "bpcourse",
+            "grade",
+            "--workspace",
+            str(workspace.root),
+            "--timeout",
+            str(TIMEOUT),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
 def nbgrader_per_call(workspace: Workspace) -> tuple[float, int]:
     """Mean seconds of one `nbgrader autograde ASSIGNMENT --student S` call, over a few students."""
-    env = {**os.environ, "BPCOURSE_WORKSPACE": str(workspace.root),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = {
+        **os.environ,
+        "BPCOURSE_WORKSPACE": str(workspace.root),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
     from autograder.gradebook import ensure_assignments
 
     ensure_assignments(workspace.db_url, workspace.root, assignments(SOLUTIONS))
     calls, start = 0, time.perf_counter()
     for student in workspace.students()[:NBGRADER_STUDENTS]:
         for name in assignments(SOLUTIONS):
-            subprocess.run([Path(sys.executable).parent / "nbgrader", "autograde", name, f"--student={student}",
-                            "--force", f"--ExecutePreprocessor.timeout={TIMEOUT}"], cwd=NBGRADER_CONFIG.parent,
-                           env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    Path(sys.executable).parent / "nbgrader",
+                    "autograde",
+                    name,
+                    f"--student={student}",
+                    "--force",
+                    f"--ExecutePreprocessor.timeout={TIMEOUT}",
+                ],
+                cwd=NBGRADER_CONFIG.parent,
+                env=env,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             calls += 1
     return (time.perf_counter() - start) / calls, calls
 
@@ -74,8 +107,10 @@ def nbgrader_per_call(workspace: Workspace) -> tuple[float, int]:
 def honest_class(students: int = HONEST_STUDENTS) -> list[sample_class.SampleStudent]:
     """Students who all hand in the instructor's answers."""
     complete = next(s for s in sample_class.build(attacks=False) if s.description == "every exercise right")
-    return [sample_class.SampleStudent(f"h{i:02d}", complete.description, complete.files, complete.expected)
-            for i in range(students)]
+    return [
+        sample_class.SampleStudent(f"h{i:02d}", complete.description, complete.files, complete.expected)
+        for i in range(students)
+    ]
 
 
 def compare(students: list[sample_class.SampleStudent], root: Path) -> tuple[float, float, Workspace]:
@@ -94,13 +129,17 @@ def main() -> dict[str, float]:
             count = len(workspace.submissions())
             print(f"{label}: {len(students)} students, {count} notebooks, {os.cpu_count()} cores")
             print(f"  sequential nbclient: {limit:.1f} s ({limit / count:.2f} s per notebook)")
-            print(f"  bpcourse grade:      {ours:.1f} s ({ours / count:.2f} s per notebook) = "
-                  f"{ours / limit:.2f}x the sequential time (goal <= {GOAL})")
+            print(
+                f"  bpcourse grade:      {ours:.1f} s ({ours / count:.2f} s per notebook) = "
+                f"{ours / limit:.2f}x the sequential time (goal <= {GOAL})"
+            )
             figures[label] = ours / limit
         per_call, calls = nbgrader_per_call(workspace)
     per_student_total = per_call * count
-    print(f"nbgrader autograde: {per_call:.1f} s per call (mean of {calls}); one call per submission of the sample "
-          f"class would take {per_student_total:.0f} s = {per_student_total / ours:.1f}x bpcourse grade (goal >= 4x)")
+    print(
+        f"nbgrader autograde: {per_call:.1f} s per call (mean of {calls}); one call per submission of the sample "
+        f"class would take {per_student_total:.0f} s = {per_student_total / ours:.1f}x bpcourse grade (goal >= 4x)"
+    )
     return {**figures, "nbgrader_per_call": per_call}
 
 

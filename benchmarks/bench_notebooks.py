@@ -2,6 +2,7 @@
 
 Budgets (the issues): notebooks 01-03 under 10 s, 04-06 under 15 s on this machine.
 """
+
 from __future__ import annotations
 
 import time
@@ -30,8 +31,10 @@ def main() -> dict[str, float]:
         for path in notebook_files(name, SOLUTIONS):
             seconds[name] = timed(nbs.read(path))
             budget = BUDGET.get(name[:2], 15)
-            print(f"{name:<24} {seconds[name]:5.1f} s  = {seconds[name] / baseline:4.1f}x baseline; "
-                  f"budget {budget} s: {'ok' if seconds[name] < budget else 'OVER'}")
+            print(
+                f"{name:<24} {seconds[name]:5.1f} s  = {seconds[name] / baseline:4.1f}x baseline; "
+                f"budget {budget} s: {'ok' if seconds[name] < budget else 'OVER'}"
+            )
     return seconds
 
 

@@ -5,6 +5,7 @@
   ``bpcourse grade`` and with ``bpcourse grade --no-sandbox``.
 Goal: the sandbox adds under 5%.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -48,9 +49,20 @@ def per_class() -> tuple[float, float, int]:
             workspace = Workspace(Path(tmp) / mode)
             collect(Path(tmp) / "incoming", workspace)
             start = time.perf_counter()
-            subprocess.run([Path(sys.executable).parent / "bpcourse", "grade", "--workspace", str(workspace.root),
-                            "--timeout", str(TIMEOUT), *extra], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    Path(sys.executable).parent / "bpcourse",
+                    "grade",
+                    "--workspace",
+                    str(workspace.root),
+                    "--timeout",
+                    str(TIMEOUT),
+                    *extra,
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             times[mode] = time.perf_counter() - start
         count = len(workspace.submissions())
     return times["sandboxed"], times["plain"], count
@@ -58,13 +70,21 @@ def per_class() -> tuple[float, float, int]:
 
 def main() -> dict[str, float]:
     boxed, plain = per_notebook()
-    print(f"one notebook (median of {ROUNDS} rounds x {len(assignments(SOLUTIONS))} notebooks): "
-          f"sandboxed {boxed:.2f} s, plain {plain:.2f} s, overhead {boxed - plain:+.2f} s = {boxed / plain - 1:+.1%}")
+    print(
+        f"one notebook (median of {ROUNDS} rounds x {len(assignments(SOLUTIONS))} notebooks): "
+        f"sandboxed {boxed:.2f} s, plain {plain:.2f} s, overhead {boxed - plain:+.2f} s = {boxed / plain - 1:+.1%}"
+    )
     class_boxed, class_plain, count = per_class()
-    print(f"sample class ({count} notebooks): sandboxed {class_boxed:.1f} s, plain {class_plain:.1f} s, "
-          f"overhead {class_boxed / class_plain - 1:+.1%} (goal < +5%)")
-    return {"notebook_sandboxed": boxed, "notebook_plain": plain, "class_sandboxed": class_boxed,
-            "class_plain": class_plain}
+    print(
+        f"sample class ({count} notebooks): sandboxed {class_boxed:.1f} s, plain {class_plain:.1f} s, "
+        f"overhead {class_boxed / class_plain - 1:+.1%} (goal < +5%)"
+    )
+    return {
+        "notebook_sandboxed": boxed,
+        "notebook_plain": plain,
+        "class_sandboxed": class_boxed,
+        "class_plain": class_plain,
+    }
 
 
 if __name__ == "__main__":

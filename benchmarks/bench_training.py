@@ -2,6 +2,7 @@
 
 Goal (DESIGN.md): the reference runs at >= 0.9x the speed of hand-written numpy.
 """
+
 from __future__ import annotations
 
 import time
@@ -60,8 +61,10 @@ def main() -> float:
     assert all(np.allclose(a[k], b[k]) for k in a), "the two epochs must compute the same thing"
     ref, inline = best_time(reference_epoch, params, batches), best_time(inline_epoch, params, batches)
     ratio = inline / ref
-    print(f"epoch of {len(batches)} mini-batches: reference {ref * 1e3:.1f} ms, inline {inline * 1e3:.1f} ms; "
-          f"reference speed = {ratio:.2f}x inline (goal >= 0.9x)")
+    print(
+        f"epoch of {len(batches)} mini-batches: reference {ref * 1e3:.1f} ms, inline {inline * 1e3:.1f} ms; "
+        f"reference speed = {ratio:.2f}x inline (goal >= 0.9x)"
+    )
     return ratio
 
 

@@ -6,6 +6,7 @@ ipywidgets), so ``import bpkit`` stays fast.
 Modules: activations, descent, losses, network, gradcheck, shapes, datasets, plots,
 widgets, testing.
 """
+
 from __future__ import annotations
 
 import importlib

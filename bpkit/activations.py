@@ -4,6 +4,7 @@ Every function takes an array (or anything ``np.asarray`` accepts) and returns a
 float array of the same shape. The sigmoid is exact for any finite input and
 never warns.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -7,6 +7,7 @@ so the same arguments always give the same arrays. Nothing is downloaded: the
 digits are read from ``assets/digits.npz`` in the repository (see
 ``assets/README.md``). Importing this module only needs numpy.
 """
+
 from __future__ import annotations
 
 import math
@@ -76,9 +77,7 @@ def _check_noise(noise: float) -> None:
         raise ValueError(f"noise must be >= 0, got {noise}")
 
 
-def _shuffle_columns(
-    X: Array, Y: Labels, rng: np.random.Generator
-) -> tuple[Array, Labels]:
+def _shuffle_columns(X: Array, Y: Labels, rng: np.random.Generator) -> tuple[Array, Labels]:
     """Mix the classes, so that any slice of the columns holds both."""
     order = rng.permutation(X.shape[1])
     return X[:, order], Y[:, order]
@@ -105,9 +104,7 @@ def moons(m: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[Array, Label
     return _shuffle_columns(X, Y, rng)
 
 
-def spirals(
-    m: int = 200, noise: float = 0.2, seed: int = 0, turns: float = 1.0
-) -> tuple[Array, Labels]:
+def spirals(m: int = 200, noise: float = 0.2, seed: int = 0, turns: float = 1.0) -> tuple[Array, Labels]:
     """Two interleaved spiral arms, the classic hard case for a shallow network.
 
     Along each arm the radius grows from 0 to 1 while the angle sweeps ``turns``
@@ -223,9 +220,7 @@ def split_indices(
     else:
         classes, class_of = np.unique(labels, return_inverse=True)
         sizes = _stratified_counts(np.bincount(class_of), n_test)
-        test = np.concatenate(
-            [rng.permutation(np.flatnonzero(class_of == c))[:size] for c, size in enumerate(sizes)]
-        )
+        test = np.concatenate([rng.permutation(np.flatnonzero(class_of == c))[:size] for c, size in enumerate(sizes)])
     is_test = np.zeros(m, dtype=bool)
     is_test[test] = True
     return np.flatnonzero(~is_test), np.flatnonzero(is_test)
@@ -286,9 +281,7 @@ def _read_digits(path: Path) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
         return data["images"], data["labels"]
 
 
-def load_digits(
-    test_fraction: float = 0.2, seed: int = 0, path: str | Path | None = None
-) -> Digits:
+def load_digits(test_fraction: float = 0.2, seed: int = 0, path: str | Path | None = None) -> Digits:
     """The 1797 handwritten 8x8 digits, scaled to [0, 1] and split by class (stratified).
 
     ``X_*`` is (64, m) float64 (pixel / 16), ``y_*`` is (1, m) int64. The same seed

@@ -5,6 +5,7 @@
 the run converges for eta < 2/L, oscillates when eta > 1/L, and diverges for
 eta > 2/L: the threshold is exact.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -79,7 +80,8 @@ def classify_run(path: ArrayLike, x_min: ArrayLike, tol: float = 1e-3, blowup: f
         return Outcome("converges", k, f"Converges in {steps}{style} (within {tol:g} of the minimum).")
     if dist[-1] > dist[0]:
         return Outcome(
-            "diverges", None,
+            "diverges",
+            None,
             f"Diverges: the distance to the minimum grew from {dist[0]:.3g} to {dist[-1]:.3g} in {n} steps.",
         )
     if jumps.sum() > n / 2 and dist[-1] < dist[0]:

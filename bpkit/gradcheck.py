@@ -5,6 +5,7 @@
 ``gradient_report`` names every parameter whose relative error is above a
 threshold, with the index of its worst entry.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -20,9 +21,7 @@ DEFAULT_THRESHOLD = 1e-5
 """Relative errors below this are what a correct float64 gradient gives."""
 
 
-def numerical_gradient(
-    cost_fn: Callable[[Params], float], params: Params, epsilon: float = 1e-7
-) -> dict[str, Array]:
+def numerical_gradient(cost_fn: Callable[[Params], float], params: Params, epsilon: float = 1e-7) -> dict[str, Array]:
     """Central differences (J(p + eps) - J(p - eps)) / (2 eps) for every entry of every param.
 
     Returns ``{"dW1": ..., "db1": ...}``. ``params`` is restored entry by entry,
@@ -72,10 +71,7 @@ def gradient_check(
 ) -> dict[str, float]:
     """Relative error between ``grads["dW1"]`` and the numerical gradient, keyed "W1", ..."""
     numeric = numerical_gradient(cost_fn, params, epsilon)
-    return {
-        key: relative_error(_analytic(grads, key, numeric[f"d{key}"].shape), numeric[f"d{key}"])
-        for key in params
-    }
+    return {key: relative_error(_analytic(grads, key, numeric[f"d{key}"].shape), numeric[f"d{key}"]) for key in params}
 
 
 @dataclass(frozen=True)

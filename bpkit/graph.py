@@ -13,6 +13,7 @@ numpy arrays of one shape (elementwise gates).
 The apple example: 2 apples at 100 each with a tax factor of 1.1 cost 220;
 d total / d price = 2.2, d total / d count = 110, d total / d tax = 200.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -81,7 +82,7 @@ def apple_drawing(
     nodes = [
         ("price", "apple price", (0.0, 1.5)),
         ("count", "apple count", (0.0, -0.5)),
-        ("tax", "tax", (4.2, -1.0)),   # straight below its gate: its labels stay clear of the (1.1) above
+        ("tax", "tax", (4.2, -1.0)),  # straight below its gate: its labels stay clear of the (1.1) above
         ("mul1", "×", (2.0, 0.5)),
         ("mul2", "×", (4.2, 0.5)),
         ("total", "total", (5.8, 0.5)),

@@ -6,6 +6,7 @@ column. ``*_loss`` return the per-example losses, shape ``(1, m)``;
 ``*_cost`` return a float; ``*_loss_gradient`` return dC/dAL per example (shape
 of ``AL``), which is what backpropagation starts from; divide by m for dJ/dAL.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -6,6 +6,7 @@ once a learner has written their own version. Shapes: ``X`` is ``(n[0], m)``,
 are ``(n[l], m)``. ``params`` is a dict ``{"W1", "b1", ...}``; ``grads`` holds
 ``{"dW1", "db1", ...}``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -41,9 +42,7 @@ def initialize_parameters(layer_dims: Sequence[int], seed: int = 0) -> Params:
     rng = np.random.default_rng(seed)
     params: Params = {}
     for l in range(1, len(layer_dims)):
-        params[f"W{l}"] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(
-            2 / layer_dims[l - 1]
-        )
+        params[f"W{l}"] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])
         params[f"b{l}"] = np.zeros((layer_dims[l], 1))
     return params
 
@@ -61,9 +60,7 @@ def _activate(Z: Array, activation: str) -> Array:
     raise ValueError(f"unknown activation {activation!r}: use 'sigmoid' or 'relu'")
 
 
-def linear_activation_forward(
-    A_prev: Array, W: Array, b: Array, activation: str
-) -> tuple[Array, LayerCache]:
+def linear_activation_forward(A_prev: Array, W: Array, b: Array, activation: str) -> tuple[Array, LayerCache]:
     """A = g(W A_prev + b) for g in {"sigmoid", "relu"}; cache = (linear_cache, Z)."""
     Z, linear_cache = linear_forward(A_prev, W, b)
     return _activate(Z, activation), (linear_cache, Z)
@@ -97,9 +94,7 @@ def output_cost(AL: Array, Y: Array, output: str = OUTPUT_ACTIVATION) -> float:
     return categorical_cross_entropy_cost(AL, Y) if output == "softmax" else cross_entropy_cost(AL, Y)
 
 
-def linear_backward(
-    dZ: Array, cache: LinearCache, *, need_dA_prev: bool = True
-) -> tuple[Array | None, Array, Array]:
+def linear_backward(dZ: Array, cache: LinearCache, *, need_dA_prev: bool = True) -> tuple[Array | None, Array, Array]:
     """Gradients of Z = W A_prev + b, averaged over the m examples (BP3, BP4).
 
     ``need_dA_prev=False`` skips W^T dZ (returning None in its place): the first
@@ -184,16 +179,11 @@ def one_hot(labels: Array, num_classes: int) -> Array:
     return Y
 
 
-def minibatches(
-    X: Array, Y: Array, batch_size: int, rng: np.random.Generator
-) -> list[tuple[Array, Array]]:
+def minibatches(X: Array, Y: Array, batch_size: int, rng: np.random.Generator) -> list[tuple[Array, Array]]:
     """Shuffle the columns once and cut them into batches (the last one may be smaller)."""
     m = X.shape[1]
     order = rng.permutation(m)
-    return [
-        (X[:, order[k : k + batch_size]], Y[:, order[k : k + batch_size]])
-        for k in range(0, m, batch_size)
-    ]
+    return [(X[:, order[k : k + batch_size]], Y[:, order[k : k + batch_size]]) for k in range(0, m, batch_size)]
 
 
 class TrainingDiverged(FloatingPointError):

@@ -9,6 +9,7 @@ it with ``figure_png``. Nothing here calls ``plt.show``.
 Data follow the course's convention: one example per column, ``X`` of shape
 ``(2, m)`` and labels ``Y`` of shape ``(1, m)``.
 """
+
 from __future__ import annotations
 
 import io
@@ -164,9 +165,19 @@ def _draw_path(ax: Axes, points: Array) -> None:
     ax.plot(x, y, "o", color=PATH_COLOR, markersize=4, label="path", zorder=4)
     if len(points) > 1:
         ax.quiver(
-            x[:-1], y[:-1], np.diff(x), np.diff(y),
-            angles="xy", scale_units="xy", scale=1, color=PATH_COLOR, zorder=4,
-            width=0.004, headwidth=5, headlength=7, headaxislength=6,
+            x[:-1],
+            y[:-1],
+            np.diff(x),
+            np.diff(y),
+            angles="xy",
+            scale_units="xy",
+            scale=1,
+            color=PATH_COLOR,
+            zorder=4,
+            width=0.004,
+            headwidth=5,
+            headlength=7,
+            headaxislength=6,
         )
 
 
@@ -247,14 +258,24 @@ def draw_computation_graph(
     ax = ax or _new_axes((7.0, 3.0))
     boxes: dict[str, tuple[tuple[float, float], Patch]] = {}
     for name, label, (x, y) in nodes:
-        text = ax.text(x, y, label, ha="center", va="center", zorder=3,
-                       bbox=dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor="0.3"))
+        text = ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            zorder=3,
+            bbox=dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor="0.3"),
+        )
         boxes[name] = ((x, y), text.get_bbox_patch())
     for src, dst, forward, gradient in edges:
         (start, patch_a), (end, patch_b) = boxes[src], boxes[dst]
-        ax.annotate("", xy=end, xytext=start,
-                    arrowprops=dict(arrowstyle="-|>", color="0.3", patchA=patch_a, patchB=patch_b,
-                                    shrinkA=2, shrinkB=2))
+        ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            arrowprops=dict(arrowstyle="-|>", color="0.3", patchA=patch_a, patchB=patch_b, shrinkA=2, shrinkB=2),
+        )
         middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
         horizontal = abs(end[0] - start[0]) >= abs(end[1] - start[1])
         for value, color, side in ((forward, "black", 1), (gradient, GRADIENT_COLOR, -1)):
@@ -262,9 +283,15 @@ def draw_computation_graph(
                 continue
             label = _value_text(value) if color == "black" else f"({_value_text(value)})"
             offset = (0, 5 * side) if horizontal else (-5 * side, 0)
-            ax.annotate(label, xy=middle, xytext=offset, textcoords="offset points", color=color,
-                        ha="center" if horizontal else ("right" if side > 0 else "left"),
-                        va=("bottom" if side > 0 else "top") if horizontal else "center")
+            ax.annotate(
+                label,
+                xy=middle,
+                xytext=offset,
+                textcoords="offset points",
+                color=color,
+                ha="center" if horizontal else ("right" if side > 0 else "left"),
+                va=("bottom" if side > 0 else "top") if horizontal else "center",
+            )
     xs = [x for _, _, (x, _) in nodes]
     ys = [y for _, _, (_, y) in nodes]
     ax.set_xlim(min(xs) - 0.7, max(xs) + 0.7)

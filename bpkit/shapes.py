@@ -4,6 +4,7 @@ For layer sizes ``layer_dims = [n0, n1, ..., nL]`` and a batch of ``m`` examples
 ``W[l]`` is ``(n[l], n[l-1])``, ``b[l]`` is ``(n[l], 1)``, ``Z[l]``/``A[l]`` are
 ``(n[l], m)``, and every gradient has the shape of what it differentiates.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,11 +49,7 @@ def parse_name(name: str) -> tuple[str, int]:
 
 def expected_shapes(layer_dims: Sequence[int], m: int) -> dict[str, Shape]:
     """{"W1": (n1, n0), "b1": (n1, 1), "Z1": (n1, m), "A1": ..., "dW1": ..., ...} for every layer."""
-    return {
-        f"{kind}{l}": _numeric(kind, l, layer_dims, m)
-        for l in range(1, len(layer_dims))
-        for kind in _KINDS
-    }
+    return {f"{kind}{l}": _numeric(kind, l, layer_dims, m) for l in range(1, len(layer_dims)) for kind in _KINDS}
 
 
 def symbolic_shape(name: str) -> str:
@@ -63,9 +60,7 @@ def symbolic_shape(name: str) -> str:
 
 def symbolic_shapes(layer_dims: Sequence[int]) -> dict[str, str]:
     """Same keys as ``expected_shapes``, values like '(n[1], m)'."""
-    return {
-        f"{kind}{l}": symbolic_shape(f"{kind}{l}") for l in range(1, len(layer_dims)) for kind in _KINDS
-    }
+    return {f"{kind}{l}": symbolic_shape(f"{kind}{l}") for l in range(1, len(layer_dims)) for kind in _KINDS}
 
 
 class ShapeTable:
@@ -74,9 +69,7 @@ class ShapeTable:
     def __init__(self, layer_dims: Sequence[int], m: int) -> None:
         self.layer_dims = list(layer_dims)
         self.m = m
-        self.rows = [
-            (name, symbolic_shape(name), shape) for name, shape in expected_shapes(layer_dims, m).items()
-        ]
+        self.rows = [(name, symbolic_shape(name), shape) for name, shape in expected_shapes(layer_dims, m).items()]
 
     def __str__(self) -> str:
         header = f"layer sizes n = {self.layer_dims}, m = {self.m}"
@@ -114,10 +107,7 @@ def describe_shape_error(name: str, got: Any, layer_dims: Sequence[int], m: int)
     got_shape = np.shape(got)
     if got_shape == expected:
         return None
-    message = (
-        f"{name} (layer {l}) should have shape {symbolic_shape(name)} = {expected}, "
-        f"but has shape {got_shape}"
-    )
+    message = f"{name} (layer {l}) should have shape {symbolic_shape(name)} = {expected}, but has shape {got_shape}"
     if got_shape == expected[::-1]:
         message += ": it looks transposed"
     elif len(got_shape) == 1 and got_shape[0] == expected[0]:

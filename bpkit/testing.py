@@ -9,6 +9,7 @@ hint. Wrong types (a list, None, a tuple) get a sentence, not a numpy traceback.
 The helpers keep private references to the numpy functions they use, taken at
 import time, so code that monkeypatches numpy later cannot change a verdict.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -225,8 +226,15 @@ def check_array(
 
 
 def check_scalar(
-    name: str, got: Any, expected: float, *, rtol: float = RTOL, atol: float = ATOL, hint: str | None = None,
-    mistakes: Mapping[str, Any] | None = None, m: int | None = None,
+    name: str,
+    got: Any,
+    expected: float,
+    *,
+    rtol: float = RTOL,
+    atol: float = ATOL,
+    hint: str | None = None,
+    mistakes: Mapping[str, Any] | None = None,
+    m: int | None = None,
 ) -> None:
     """Check a single number (a Python float or a 0-d / size-1 array is fine)."""
     if got is None:
@@ -298,7 +306,11 @@ def _layer_order(key: str) -> tuple[int, str]:
 
 
 def check_raises(
-    name: str, fn: Callable[[], Any], exception: type[BaseException], *, contains: tuple[str, ...] = (),
+    name: str,
+    fn: Callable[[], Any],
+    exception: type[BaseException],
+    *,
+    contains: tuple[str, ...] = (),
     hint: str | None = None,
 ) -> BaseException:
     """Check that ``fn()`` raises ``exception`` whose message contains every string in ``contains``."""
@@ -329,8 +341,10 @@ def warnings_fail(name: str, *, hint: str | None = None) -> Iterator[None]:
         except RuntimeWarning as warning:
             _fail(
                 name,
-                [f"numpy warned: RuntimeWarning: {warning}.",
-                 "A warning counts as a failure: the result may be inf or nan, and graded, the cell scores 0."],
+                [
+                    f"numpy warned: RuntimeWarning: {warning}.",
+                    "A warning counts as a failure: the result may be inf or nan, and graded, the cell scores 0.",
+                ],
                 hint,
             )
 
@@ -371,8 +385,9 @@ def blame_earlier(caller: str, earlier: Sequence[tuple[str, Callable[[], None]]]
             if cause is not None:
                 function = label.split(" ")[0]
                 raise CheckFailed(
-                    f"your {label} is wrong, and {caller} builds on it: fix {function} first.\n"
-                    f"  {cause}".replace("\n", "\n  ")
+                    f"your {label} is wrong, and {caller} builds on it: fix {function} first.\n  {cause}".replace(
+                        "\n", "\n  "
+                    )
                 ) from None
         raise failure
 
@@ -394,8 +409,10 @@ def _tripwire(*args: Any, **kwargs: Any) -> Any:
     frame = __import__("sys")._getframe(0)
     name = frame.f_code.co_name
     if str(frame.f_globals.get("__name__", "")).startswith("bpkit"):
-        why = (f"calls bpkit's reference `{name}` instead of doing the work itself. "
-               "Write it with numpy (calling your own earlier functions is fine).")
+        why = (
+            f"calls bpkit's reference `{name}` instead of doing the work itself. "
+            "Write it with numpy (calling your own earlier functions is fine)."
+        )
     else:
         why = f"calls `{name}`, which it may not use here: do the work in the exercise itself."
     raise __import__("bpkit.testing", fromlist=["DelegationError"]).DelegationError(f"this exercise {why}")
@@ -427,7 +444,7 @@ def forbid(*references: Callable[..., Any]) -> Iterator[None]:
     finally:
         for ref, code in originals:
             ref.__code__ = code
-        del _forbidden[len(_forbidden) - len(references):]
+        del _forbidden[len(_forbidden) - len(references) :]
 
 
 class CallCount:
@@ -478,4 +495,3 @@ def passed(exercise: str, checks: int | None = None) -> None:
     """Print the success line at the end of a visible test block."""
     count = f" ({checks} checks)" if checks else ""
     _print(f"\u2713 {exercise}: visible tests passed{count}.")
-

@@ -12,6 +12,7 @@ StepSizeExplorer (notebook 03): gradient descent on a curve, learning rate on a 
 BowlExplorer (notebook 03): the same on a 2-D quadratic bowl, with its condition number.
 TrainingExplorer (notebook 06): a small network retrained when its learning rate or width changes.
 """
+
 from __future__ import annotations
 
 import html
@@ -59,16 +60,28 @@ def _log_slider(
 ) -> widgets.FloatLogSlider:
     low, high = value_range
     return widgets.FloatLogSlider(
-        value=value, base=10, min=np.log10(low), max=np.log10(high), step=0.01,
-        description=description, readout_format=".3g", continuous_update=continuous_update,
-        style={"description_width": "initial"}, layout=widgets.Layout(width="480px"),
+        value=value,
+        base=10,
+        min=np.log10(low),
+        max=np.log10(high),
+        step=0.01,
+        description=description,
+        readout_format=".3g",
+        continuous_update=continuous_update,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="480px"),
     )
 
 
 def _int_slider(description: str, value: int, high: int, continuous_update: bool) -> widgets.IntSlider:
     return widgets.IntSlider(
-        value=value, min=1, max=high, description=description, continuous_update=continuous_update,
-        style={"description_width": "initial"}, layout=widgets.Layout(width="480px"),
+        value=value,
+        min=1,
+        max=high,
+        description=description,
+        continuous_update=continuous_update,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="480px"),
     )
 
 
@@ -254,8 +267,9 @@ class BowlExplorer(_Explorer):
 
         corner = bowl(self.xlim[1], self.ylim[1])
         ax = fig.add_subplot()
-        plot_trajectory_2d(bowl, self.path, ax=ax, levels=np.geomspace(1e-3, 1, 12) * corner,
-                           xlim=self.xlim, ylim=self.ylim)
+        plot_trajectory_2d(
+            bowl, self.path, ax=ax, levels=np.geomspace(1e-3, 1, 12) * corner, xlim=self.xlim, ylim=self.ylim
+        )
         ax.set_aspect("equal")
         threshold = 2 / curvatures.max()
         sentences = [
@@ -311,8 +325,9 @@ class TrainingExplorer(_Explorer):
         self.params, self.costs = None, np.empty(0)
         with np.errstate(over="ignore", invalid="ignore"):  # a divergent run is reported in words below
             try:
-                params, costs = self.train(self.X, self.Y, layer_dims, learning_rate=eta,
-                                           num_epochs=self.num_epochs, seed=self.seed)
+                params, costs = self.train(
+                    self.X, self.Y, layer_dims, learning_rate=eta, num_epochs=self.num_epochs, seed=self.seed
+                )
             except TrainingDiverged as error:
                 return self._diverged(boundary_ax, cost_ax, str(error))
             costs = np.asarray(costs, dtype=float)
@@ -326,14 +341,22 @@ class TrainingExplorer(_Explorer):
         _light_log_axis(cost_ax)
         text = f"Final cost {costs[-1]:.4g} after {costs.size} epochs; training accuracy {train_accuracy:.0%}."
         if costs[-1] > costs[0]:
-            text = (f"<b>Diverges</b>: the cost rose from {costs[0]:.3g} to {costs[-1]:.3g}, "
-                    f"so η = {eta:.3g} is too large. {text}")
+            text = (
+                f"<b>Diverges</b>: the cost rose from {costs[0]:.3g} to {costs[-1]:.3g}, "
+                f"so η = {eta:.3g} is too large. {text}"
+            )
         return text
 
     def _diverged(self, boundary_ax: Axes, cost_ax: Axes, reason: str) -> str:
         plot_classes(self.X, self.Y, ax=boundary_ax)
-        cost_ax.text(0.5, 0.5, "training diverged:\nno cost curve to show", transform=cost_ax.transAxes,
-                     ha="center", va="center", color="red")
+        cost_ax.text(
+            0.5,
+            0.5,
+            "training diverged:\nno cost curve to show",
+            transform=cost_ax.transAxes,
+            ha="center",
+            va="center",
+            color="red",
+        )
         cost_ax.set_axis_off()
         return f"<b>Training diverged</b>: {html.escape(reason)}."
-

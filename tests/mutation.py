@@ -10,6 +10,7 @@ test cell (hidden tests included) and restores the original. A mutant is
 caught when the test cell raises, warns, or runs out of time, which is exactly
 what costs points when nbgrader grades it.
 """
+
 from __future__ import annotations
 
 import ast
@@ -24,10 +25,15 @@ from nbformat import NotebookNode
 from autograder import notebooks as nbs
 from autograder.grading.learner import execute
 
-FLIPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.MatMult: ast.Mult,
-         ast.Pow: ast.Mult}
-COMPARE = {ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Eq: ast.NotEq,
-           ast.NotEq: ast.Eq}
+FLIPS = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+    ast.MatMult: ast.Mult,
+    ast.Pow: ast.Mult,
+}
+COMPARE = {ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
 TIMEOUT = 20
 MARK = "MUTANT-RESULT:"
 
@@ -66,8 +72,12 @@ def _variants(node: ast.AST) -> Iterator[tuple[str, callable]]:
         value = node.value
         other = value + 1 if value in (0, 1) else value * 2
         yield f"constant {value!r} -> {other!r}", lambda n, other=other: setattr(n, "value", other)
-    if (isinstance(node, ast.keyword) and node.arg == "axis" and isinstance(node.value, ast.Constant)
-            and node.value.value in (0, 1)):
+    if (
+        isinstance(node, ast.keyword)
+        and node.arg == "axis"
+        and isinstance(node.value, ast.Constant)
+        and node.value.value in (0, 1)
+    ):
         flipped = 1 - node.value.value
         yield f"axis={node.value.value} -> {flipped}", lambda n: setattr(n.value, "value", 1 - n.value.value)
     if isinstance(node, ast.Call):
@@ -115,7 +125,7 @@ def mutants(cell: NotebookNode) -> list[Mutant]:
     return list(unique.values())
 
 
-RUNNER = '''
+RUNNER = """
 def _bp_mutant(mutant, test, original):
     import json, warnings
     caught = None
@@ -129,7 +139,7 @@ def _bp_mutant(mutant, test, original):
     finally:
         exec(compile(original, "<original>", "exec"), globals())
     print("MUTANT-RESULT:" + json.dumps(caught))
-'''
+"""
 
 
 def run_mutants(source: NotebookNode, batch: list[Mutant]) -> list[str | None]:
@@ -152,7 +162,7 @@ def run_mutants(source: NotebookNode, batch: list[Mutant]) -> list[str | None]:
             continue
         text = "".join(o.get("text", "") for o in executed.cells[index].outputs if o.output_type == "stream")
         line = next((l for l in text.splitlines() if l.startswith(MARK)), None)
-        results.append(json.loads(line[len(MARK):]) if line else "no result")
+        results.append(json.loads(line[len(MARK) :]) if line else "no result")
     return results
 
 
@@ -179,5 +189,7 @@ if __name__ == "__main__":
     for name in assignments(SOLUTIONS):
         (path,) = notebook_files(name)
         result = score(name, nbs.read(path), EQUIVALENT)
-        print(f"{name}: {result['caught']}/{result['mutants']} caught, {result['equivalent']} equivalent, "
-              f"{result['fraction']:.0%} of non-equivalent; survivors: {result['survivors']}")
+        print(
+            f"{name}: {result['caught']}/{result['mutants']} caught, {result['equivalent']} equivalent, "
+            f"{result['fraction']:.0%} of non-equivalent; survivors: {result['survivors']}"
+        )

@@ -1,18 +1,19 @@
 """Grade course notebooks from tests: solutions, releases, and solutions with a mistake planted."""
+
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
 from autograder.grading.pipeline import grade_notebook
-from autograder.results import NotebookResult
 from autograder.mistakes import catalogue
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebook_files
 from autograder.pool import WorkerPool
+from autograder.results import NotebookResult
 
 WORKERS = 2
 
@@ -28,7 +29,7 @@ def release_path(assignment: str) -> Path:
     return COURSE / assignment / solution_path(assignment).name
 
 
-@lru_cache(maxsize=None)
+@cache
 def source(assignment: str) -> NotebookNode:
     """The instructor notebook, read once."""
     return nbs.read(solution_path(assignment))

@@ -3,6 +3,7 @@
 A real kernel holds the "learner's" functions; the checker's side calls them
 through proxies, as the test cells do when a notebook is graded.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -18,7 +19,7 @@ from bpkit.testing import DelegationError, check_array, check_raises, count_call
 
 pytestmark = pytest.mark.slow
 
-LEARNER = '''
+LEARNER = """
 import numpy as np
 import bpkit.activations
 
@@ -87,7 +88,7 @@ def stubborn():
                 pass
         except KeyboardInterrupt:
             pass
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -116,9 +117,24 @@ def proxy(learner, name):
 
 def test_plain_data_round_trips_with_its_types(learner):
     same = proxy(learner, "same")
-    for value in [None, True, 3, 2.5, 1 + 2j, "text", (1, 2.0), [1, [2]], {"W1": np.eye(2), 3: (4,)},
-                  {1, 2}, frozenset({"a"}), np.float64(0.5), np.int64(7), np.arange(6).reshape(2, 3),
-                  np.array(True), np.zeros((0, 3))]:
+    for value in [
+        None,
+        True,
+        3,
+        2.5,
+        1 + 2j,
+        "text",
+        (1, 2.0),
+        [1, [2]],
+        {"W1": np.eye(2), 3: (4,)},
+        {1, 2},
+        frozenset({"a"}),
+        np.float64(0.5),
+        np.int64(7),
+        np.arange(6).reshape(2, 3),
+        np.array(True),
+        np.zeros((0, 3)),
+    ]:
         got = same(value)
         assert type(got) is type(value)
         if isinstance(value, np.ndarray):
@@ -192,8 +208,10 @@ def test_a_learner_object_stays_in_the_kernel_and_is_used_by_reference(learner):
     assert calls.count == 2
 
 
-@pytest.mark.parametrize("name,words", [("generator", "generator"), ("subclass", "subclass of numpy.ndarray"),
-                                        ("equal", "Equal"), ("huge", "MiB")])
+@pytest.mark.parametrize(
+    "name,words",
+    [("generator", "generator"), ("subclass", "subclass of numpy.ndarray"), ("equal", "Equal"), ("huge", "MiB")],
+)
 def test_what_is_not_plain_data_is_a_failure_with_a_reason(learner, name, words):
     with pytest.raises(NotPlainData, match=words) as failure:
         proxy(learner, name)()
@@ -220,19 +238,22 @@ def test_a_call_that_ignores_the_interrupt_stops_the_notebook(kernel):
         kernel.restart_kernel(now=True)
 
 
-@pytest.mark.parametrize("payload", [
-    {"$": "array", "i": 0, "dtype": "|O", "shape": [1], "b64": "gANLAS4="},
-    {"$": "array", "i": 0, "dtype": "|V8", "shape": [1], "b64": "AAAAAAAAAAA="},
-    {"$": "array", "i": 0, "dtype": "<f8", "shape": [10**12], "b64": ""},
-    {"$": "array", "i": 0, "dtype": "<f8", "shape": [1], "b64": "not base64!"},
-    {"$": "same", "i": 3},
-    {"$": "tuple", "i": 0, "v": [{"$": "same", "i": 0}]},
-    {"$": "dict", "i": 0, "v": [[{"$": "list", "i": 1, "v": []}, 1]]},
-    {"$": "pickle", "v": "gANLAS4="},
-    {"$": "dataclass", "cls": "os:system", "fields": {}},
-    {"no tag": 1},
-    [1, 2],
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"$": "array", "i": 0, "dtype": "|O", "shape": [1], "b64": "gANLAS4="},
+        {"$": "array", "i": 0, "dtype": "|V8", "shape": [1], "b64": "AAAAAAAAAAA="},
+        {"$": "array", "i": 0, "dtype": "<f8", "shape": [10**12], "b64": ""},
+        {"$": "array", "i": 0, "dtype": "<f8", "shape": [1], "b64": "not base64!"},
+        {"$": "same", "i": 3},
+        {"$": "tuple", "i": 0, "v": [{"$": "same", "i": 0}]},
+        {"$": "dict", "i": 0, "v": [[{"$": "list", "i": 1, "v": []}, 1]]},
+        {"$": "pickle", "v": "gANLAS4="},
+        {"$": "dataclass", "cls": "os:system", "fields": {}},
+        {"no tag": 1},
+        [1, 2],
+    ],
+)
 def test_the_checker_decodes_nothing_but_data(payload):
     decoder = wire.Decoder(lambda data: pytest.fail("resolved"), frozenset({"ref"}))
     with pytest.raises(wire.NotData):

@@ -1,4 +1,5 @@
 """The course's test cells can run in the checker, outside the learner's kernel (autograder.grading.checker)."""
+
 from __future__ import annotations
 
 import ast
@@ -29,8 +30,9 @@ def test_no_setup_cell_binds_a_name_an_answer_defines(assignment):
     """The checker runs setup cells itself: a name they bind would shadow the learner's answer there."""
     cells = [c for c in source(assignment).cells if c.cell_type == "code"]
     answers = set().union(*(_defined(c.source, imports=False) for c in cells if nbs.is_solution_cell(c)))
-    setup = set().union(*(_defined(c.source, imports=True) for c in cells
-                          if nbs.is_locked(c) and not nbs.is_test_cell(c)))
+    setup = set().union(
+        *(_defined(c.source, imports=True) for c in cells if nbs.is_locked(c) and not nbs.is_test_cell(c))
+    )
     assert not answers & setup
 
 

@@ -1,4 +1,5 @@
 """`bpcourse` commands as a user calls them (in-process, through ``main(argv)``): errors, the self-check."""
+
 from __future__ import annotations
 
 import shutil
@@ -74,8 +75,9 @@ def test_self_check_reports_each_exercise_without_hidden_tests(run, tmp_path):
     (release,) = COURSE.joinpath(FIRST).glob("*.ipynb")
     learner = folder / release.name
     nb = nbs.read(release)
-    answers = {nbs.grade_id(c): c.source for c in nbs.read(SOLUTIONS / FIRST / release.name).cells
-               if nbs.is_solution_cell(c)}
+    answers = {
+        nbs.grade_id(c): c.source for c in nbs.read(SOLUTIONS / FIRST / release.name).cells if nbs.is_solution_cell(c)
+    }
     first_exercise = next(gid for gid in answers)
     for cell in nb.cells:
         if nbs.grade_id(cell) == first_exercise:

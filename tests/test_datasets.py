@@ -1,5 +1,6 @@
 """Tests for bpkit.datasets: layout (one example per column), exact truth tables,
 seeded reproducibility, the geometry of the toy problems, and the digits file."""
+
 from __future__ import annotations
 
 import hashlib
@@ -77,8 +78,12 @@ def test_gate_truth_tables(name):
     # recompute each output from its own input column, so the columns cannot be misaligned
     a, b = X.astype(int)
     ops = {
-        "AND": a & b, "OR": a | b, "NAND": 1 - (a & b),
-        "NOR": 1 - (a | b), "XOR": a ^ b, "XNOR": 1 - (a ^ b),
+        "AND": a & b,
+        "OR": a | b,
+        "NAND": 1 - (a & b),
+        "NOR": 1 - (a | b),
+        "XOR": a ^ b,
+        "XNOR": 1 - (a ^ b),
     }
     np.testing.assert_array_equal(Y[0], ops[name])
 
@@ -298,9 +303,7 @@ def test_digits_first_image_is_a_zero():
     """Spot check against scikit-learn's load_digits(): image 0 is this 0."""
     with np.load(DIGITS_PATH) as data:
         assert data["labels"][0] == 0
-        np.testing.assert_array_equal(
-            data["images"][0].reshape(8, 8)[1], [0, 0, 13, 15, 10, 15, 5, 0]
-        )
+        np.testing.assert_array_equal(data["images"][0].reshape(8, 8)[1], [0, 0, 13, 15, 10, 15, 5, 0])
 
 
 def test_digits_shapes_and_scaling(digits):

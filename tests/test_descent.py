@@ -27,8 +27,14 @@ def test_gradient_descent_with_a_vector_leaves_x0_alone():
 
 @pytest.mark.parametrize(
     "rate,kind",
-    [(0.01, "crawls"), (0.3, "converges"), (0.9, "zig-zags"), (1.0, "oscillates"), (1.01, "diverges"),
-     (3.0, "diverges")],
+    [
+        (0.01, "crawls"),
+        (0.3, "converges"),
+        (0.9, "zig-zags"),
+        (1.0, "oscillates"),
+        (1.01, "diverges"),
+        (3.0, "diverges"),
+    ],
 )
 def test_the_threshold_on_a_quadratic_is_exact(rate, kind):
     """f(x) = x^2 has L = 2: eta < 1 converges, eta = 1 = 2/L oscillates forever, eta > 1 diverges."""

@@ -1,4 +1,5 @@
 """CSV export of nbgrader's gradebook."""
+
 from __future__ import annotations
 
 import csv

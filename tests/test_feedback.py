@@ -1,4 +1,5 @@
 """Feedback pages: what a student reads about one graded notebook."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -89,8 +90,13 @@ def test_passed_cells_show_no_message(tmp_path):
 def test_statuses_are_explained_in_plain_words(tmp_path):
     ws = Workspace(tmp_path)
     _save(ws, "ann", "invalid", "not a readable notebook: Expecting value <line 1>")
-    _save(ws, "ben", "kernel died", "the kernel died while running cell 7: Kernel died",
-          [_cell("test_forward", 0, 2, "not run", "the kernel died before this test ran")])
+    _save(
+        ws,
+        "ben",
+        "kernel died",
+        "the kernel died while running cell 7: Kernel died",
+        [_cell("test_forward", 0, 2, "not run", "the kernel died before this test ran")],
+    )
     _save(ws, "cat", "missing")
     _save(ws, "dan", cells=[_cell("test_forward", 2, 2)])
     write_feedback(ws)

@@ -1,4 +1,5 @@
 """Grading results land in nbgrader's gradebook: on the first write and when they change."""
+
 import warnings
 
 import pytest

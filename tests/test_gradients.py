@@ -4,6 +4,7 @@ Tolerance: relative error < 1e-6 for elementwise derivatives (h = 1e-5, where
 central differences are accurate to about 1e-10 on these smooth functions) and
 < 1e-7 for network gradients (epsilon = 1e-6 in float64). Random inputs, 3 seeds.
 """
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """The grading core on a tiny course notebook: scores, reasons, and submissions that try to cheat."""
+
 from __future__ import annotations
 
 import copy
@@ -40,8 +41,9 @@ def source():
         cell("md", "# Doubling", id="intro"),
         cell("code", SETUP, id="setup", grade=False, solution=False, locked=True, grade_id="setup"),
         cell("code", ANSWER, id="double", grade=False, solution=True, locked=False, grade_id="double"),
-        cell("code", TESTS, id="test_double", grade=True, solution=False, locked=True, points=2,
-             grade_id="test_double"),
+        cell(
+            "code", TESTS, id="test_double", grade=True, solution=False, locked=True, points=2, grade_id="test_double"
+        ),
     ]
     return nb
 
@@ -115,8 +117,16 @@ def test_deleted_answer_cell_scores_zero_with_a_reason(source):
         "import bpkit.testing\nbpkit.testing.check_array.__code__ = (lambda *a, **k: None).__code__",
         "import sys, types\nsys.modules['bpkit.testing'] = types.SimpleNamespace(check_array=lambda *a, **k: None)",
     ],
-    ids=["numpy", "helper-module", "helper-name", "AssertionError", "CheckFailed", "hidden-errors",
-         "helper-code", "sys.modules"],
+    ids=[
+        "numpy",
+        "helper-module",
+        "helper-name",
+        "AssertionError",
+        "CheckFailed",
+        "hidden-errors",
+        "helper-code",
+        "sys.modules",
+    ],
 )
 def test_monkeypatching_does_not_make_wrong_work_pass(source, attack):
     _, test = graded(source, f"{WRONG}\n{attack}")

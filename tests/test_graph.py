@@ -1,4 +1,5 @@
 """bpkit.graph: the gates' backward passes agree with central differences; the apple example's numbers."""
+
 import numpy as np
 import pytest
 
@@ -92,6 +93,10 @@ def test_apple_drawing_labels_do_not_overlap():
     renderer = FigureCanvasAgg(fig).get_renderer()
     boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_text()]
     gap = 4  # pixels at 100 dpi: labels closer than this read as one
-    touching = [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
-                if box_a.padded(gap / 2).overlaps(box_b.padded(gap / 2))]
+    touching = [
+        (a, b)
+        for i, (a, box_a) in enumerate(boxes)
+        for b, box_b in boxes[i + 1 :]
+        if box_a.padded(gap / 2).overlaps(box_b.padded(gap / 2))
+    ]
     assert not touching

@@ -1,12 +1,13 @@
 """Typical wrong answers lose points: each one replaces one solution cell and is graded for real."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
 from autograder import notebooks as nbs
-from tests.notebook_support import ALL, grade_all, mistakes, source, graded_by, with_answers
+from tests.notebook_support import ALL, grade_all, graded_by, mistakes, source, with_answers
 
 pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow]
 
@@ -14,11 +15,7 @@ MIN_MISTAKES = 3
 
 
 def _cases(assignment):
-    return [
-        (solution_id, mistake)
-        for solution_id, catalogue in mistakes(assignment).items()
-        for mistake in catalogue
-    ]
+    return [(solution_id, mistake) for solution_id, catalogue in mistakes(assignment).items() for mistake in catalogue]
 
 
 @pytest.mark.parametrize("assignment", ALL)
@@ -30,12 +27,12 @@ def test_every_exercise_has_a_mistake_catalogue(assignment):
         assert len(entries) >= MIN_MISTAKES, f"{solution_id} has only {len(entries)} mistakes"
 
 
-@lru_cache(maxsize=None)
+@cache
 def results(assignment):
     """Every mistake of one assignment graded once, in parallel: (solution_id, name) -> result."""
     cases = _cases(assignment)
     jobs = [(assignment, with_answers(assignment, {sid: m.code})) for sid, m in cases]
-    return {(sid, m.name): r for (sid, m), r in zip(cases, grade_all(jobs))}
+    return {(sid, m.name): r for (sid, m), r in zip(cases, grade_all(jobs), strict=True)}
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 Goal: at least 90% of the non-equivalent mutants of every notebook are caught.
 """
+
 import nbformat
 import pytest
 
@@ -31,5 +32,14 @@ def test_mutants_exist_for_every_operator_kind():
     )
     cell.metadata["nbgrader"] = {"grade_id": "f", "solution": True}
     descriptions = {m.description.split(": ", 1)[1] for m in mutants(cell)}
-    assert {"drop .T", "MatMult -> Mult", "Add -> Sub", "drop unary minus", "constant 1 -> 2", "axis=1 -> 0",
-            "drop keepdims", "Gt -> GtE", "constant 0 -> 1"} <= descriptions
+    assert {
+        "drop .T",
+        "MatMult -> Mult",
+        "Add -> Sub",
+        "drop unary minus",
+        "constant 1 -> 2",
+        "axis=1 -> 0",
+        "drop keepdims",
+        "Gt -> GtE",
+        "constant 0 -> 1",
+    } <= descriptions

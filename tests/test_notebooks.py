@@ -1,4 +1,5 @@
 """Every solution notebook earns full marks cleanly; every untouched release earns 0 and leaks nothing."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -60,7 +61,8 @@ def test_solution_runs_without_warnings(assignment):
         for i, c in enumerate(executed.cells)
         if c.cell_type == "code"
         for o in c.outputs
-        if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
+        if o.output_type == "error"
+        or (o.output_type == "stream" and o.name == "stderr")
         or (o.output_type == "execute_result" and nbs.is_test_cell(c))  # nbgrader reads it as partial credit
     ]
     assert not noisy

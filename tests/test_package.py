@@ -1,4 +1,5 @@
 """``import bpkit`` is light: no matplotlib, ipywidgets or nbgrader until a submodule needs them."""
+
 import subprocess
 import sys
 

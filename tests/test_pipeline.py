@@ -1,4 +1,5 @@
 """The whole grading pipeline on the generated sample class: every expected score, nothing written twice."""
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,11 @@ TIMEOUT = 10
 
 
 def digests(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +57,9 @@ def test_every_student_gets_the_expected_score(graded_class):
     for r in workspace.results():
         got.setdefault(r.student, {})[r.assignment] = r.score
     wrong = {
-        s.student: {a: (got.get(s.student, {}).get(a), e) for a, e in s.expected.items()
-                    if got.get(s.student, {}).get(a) != e}
+        s.student: {
+            a: (got.get(s.student, {}).get(a), e) for a, e in s.expected.items() if got.get(s.student, {}).get(a) != e
+        }
         for s in students
     }
     assert not {k: v for k, v in wrong.items() if v}, "(got, expected)"
@@ -140,10 +145,19 @@ def test_no_hidden_test_source_reaches_a_graded_notebook_result_or_feedback(grad
     write_feedback(workspace)
     needles = hidden_lines()
     assert len(needles) > 200
-    files = [p for folder in ("autograded", "results", "feedback") for p in (workspace.root / folder).rglob("*")
-             if p.is_file()]
+    files = [
+        p
+        for folder in ("autograded", "results", "feedback")
+        for p in (workspace.root / folder).rglob("*")
+        if p.is_file()
+    ]
     assert len(files) > 100
     forms = [(line, (line, json.dumps(line)[1:-1], str(escape(line)))) for line in needles]  # plain, JSON, HTML
-    leaked = {(p.name, line) for p in files for text in [p.read_text()] for line, written in forms
-              if any(form in text for form in written)}
+    leaked = {
+        (p.name, line)
+        for p in files
+        for text in [p.read_text()]
+        for line, written in forms
+        if any(form in text for form in written)
+    }
     assert not leaked, sorted(leaked)[:5]

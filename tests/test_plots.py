@@ -1,4 +1,5 @@
 """Tests for bpkit.plots: each picture has the artists a learner is meant to see."""
+
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,5 @@
 """The worker pool outlives its workers: a dead worker is replaced and its job tried once more."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -19,11 +20,19 @@ def job(task: tuple[str, str]) -> str:
 
 
 def test_a_job_that_kills_its_worker_is_given_up_after_two_tries_and_the_rest_is_done(tmp_path):
-    tasks = [("ok", str(tmp_path / "a")), ("die", str(tmp_path / "b")), ("die-once", str(tmp_path / "c")),
-             ("ok", str(tmp_path / "d")), ("ok", str(tmp_path / "e"))]
+    tasks = [
+        ("ok", str(tmp_path / "a")),
+        ("die", str(tmp_path / "b")),
+        ("die-once", str(tmp_path / "c")),
+        ("ok", str(tmp_path / "d")),
+        ("ok", str(tmp_path / "e")),
+    ]
     outcomes = dict(WorkerPool(job, 2).map(tasks))
     assert {task[0] + task[1][-1]: outcome for task, outcome in outcomes.items()} == {
-        "oka": "ok done", "okd": "ok done", "oke": "ok done", "die-oncec": "die-once done",
+        "oka": "ok done",
+        "okd": "ok done",
+        "oke": "ok done",
+        "die-oncec": "die-once done",
         "dieb": WorkerLost(ATTEMPTS, -signal.SIGKILL),
     }
     assert "killed (signal 9)" in WorkerLost(ATTEMPTS, -signal.SIGKILL).reason

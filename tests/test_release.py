@@ -1,4 +1,5 @@
 """course/ is exactly what nbgrader generates from solutions/."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The instructor's class report, from a fabricated class."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -96,8 +97,15 @@ def test_lowest_exercises_come_first(report):
 
 def test_status_counts(report):
     header, *rows = _parse(report).tables["statuses"]
-    assert header == ["Assignment", "Graded", "Graded with timed-out cells", "Kernel died", "Invalid", "Missing",
-                      "Grader error"]
+    assert header == [
+        "Assignment",
+        "Graded",
+        "Graded with timed-out cells",
+        "Kernel died",
+        "Invalid",
+        "Missing",
+        "Grader error",
+    ]
     assert rows == [["01-a", "2", "1", "1", "0", "1", "0"], ["02-b", "3", "0", "0", "1", "0", "0"]]
 
 

@@ -1,4 +1,5 @@
 """Killing `bpcourse grade` mid-run and running it again gives the grades of an uninterrupted run."""
+
 from __future__ import annotations
 
 import hashlib

@@ -6,6 +6,7 @@ no file outside the sandbox's scratch folder changes (the class's files, the
 repository, the grader's HOME and /tmp), no process outlives grading, and the
 attacker gets its stated score with a reason.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -246,8 +247,9 @@ print("PROBE" + json.dumps(seen))
 def test_a_grading_kernel_sees_no_network_no_workspace_and_no_solutions(tmp_path, listener, canaries):
     a = assignment()
     (tmp_path / "submitted").mkdir()
-    probe = ISOLATION_PROBE.format(workspace=str(tmp_path), solutions=str(SOLUTIONS), repo=str(REPO),
-                                   home=str(canaries[0]), port=listener.port)
+    probe = ISOLATION_PROBE.format(
+        workspace=str(tmp_path), solutions=str(SOLUTIONS), repo=str(REPO), home=str(canaries[0]), port=listener.port
+    )
     nb = nbformat.reads(a.submit(a.solved(**{a.order[0]: probe})).decode(), as_version=4)
     result = grade_notebook(nb, a.source, timeout=TIMEOUT, sandbox=Limits())
     text = "".join(o.get("text", "") for c in result.graded.cells for o in c.get("outputs", []))

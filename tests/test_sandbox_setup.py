@@ -1,4 +1,5 @@
 """No silent fallback: without a sandbox, grading stops and says why; --no-sandbox is explicit and stated."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The test-cell helpers fail with messages that teach, and cannot be fooled by monkeypatching numpy."""
+
 import numpy as np
 import pytest
 

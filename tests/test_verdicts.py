@@ -5,6 +5,7 @@ test_grading, beside a wrong ``double`` (right on the visible input, wrong on th
 hidden one). The tests run in the checker, outside the learner's kernel, so each
 attack must score exactly what the wrong answer alone scores: 0, by the hidden test.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -150,8 +151,14 @@ def _with_attack(nb, name):
         import nbformat
 
         fake = nbformat.v4.new_code_cell("print('pretending to be the checker')\nimport os\nos.system('true')")
-        fake.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 5,
-                                     "grade_id": None, "schema_version": 3}
+        fake.metadata["nbgrader"] = {
+            "grade": True,
+            "solution": False,
+            "locked": True,
+            "points": 5,
+            "grade_id": None,
+            "schema_version": 3,
+        }
         nb.cells.insert(3, fake)
 
     return submit(nb, answer, disguise if name == DISGUISED else None)
@@ -182,7 +189,7 @@ def test_an_attack_scores_what_the_wrong_answer_alone_scores(outcomes, name):
 
 
 def test_no_hidden_test_source_reaches_the_graded_notebook(outcomes):
-    hidden = "check_array(\"double([3])\""
+    hidden = 'check_array("double([3])"'
     for name, result in outcomes.items():
         assert hidden not in str(result.graded), name
         assert all(hidden not in c.message for c in result.cells), name

@@ -6,6 +6,7 @@ which part failed; wherever grading takes points, the visible part must have
 failed, and with a message of its own, not only a warning on stderr. The visible
 tests are exactly what the release, ``bpcourse check`` and the learner's own run show.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -25,8 +26,10 @@ def surprises(assignment: str, solution_id: str, name: str) -> list[str]:
         if cell.points >= cell.max_points:
             continue
         if cell.hidden:
-            found.append(f"{name!r}: {cell.grade_id} passes its visible tests, then loses "
-                         f"{cell.max_points - cell.points:g} points in grading: {cell.message}")
+            found.append(
+                f"{name!r}: {cell.grade_id} passes its visible tests, then loses "
+                f"{cell.max_points - cell.points:g} points in grading: {cell.message}"
+            )
         elif cell.message.startswith(STDERR_ONLY):
             found.append(f"{name!r}: {cell.grade_id} fails visibly only by a warning on stderr: {cell.message}")
     return found
@@ -40,30 +43,90 @@ def test_a_mistake_that_loses_points_fails_the_visible_tests(assignment, solutio
 
 # (assignment, mistaken exercise, mistake, test cell, what its visible message must say)
 MESSAGES = [
-    ("01-neurons", "sigmoid", "np.empty_like keeps an integer dtype", "test_sigmoid_derivative",
-     "your sigmoid (exercise 1) is wrong, and sigmoid_derivative builds on it"),
-    ("02-forward-propagation", "linear_forward", "forgets + b", "test_model_forward",
-     "your linear_forward (exercise 3) is wrong, and model_forward builds on it"),
-    ("02-forward-propagation", "linear_activation_forward", "naive sigmoid overflows for large |z|",
-     "test_linear_activation_forward", "overflow encountered in exp"),
-    ("02-forward-propagation", "cross_entropy_cost", "np.where picks the right log but evaluates log(0) too",
-     "test_cross_entropy_cost", "np.clip(AL, 1e-12, 1 - 1e-12) before np.log"),
-    ("02-forward-propagation", "cross_entropy_cost", "np.dot(Y, log(AL).T): a matrix once n[L] > 1",
-     "test_cross_entropy_cost", "np.dot(Y, np.log(AL).T) is an (n[L], n[L]) matrix, not a number"),
-    ("04-dimension-checks", "expected_shapes", "keys grouped by kind, not by layer", "test_check_shapes",
-     "your expected_shapes (exercise 7) is wrong, and check_shapes builds on it"),
-    ("04-dimension-checks", "fixed_forward", "written for exactly two layers", "test_fixed_forward",
-     "Loop over l = 1..L instead of naming the layers"),
-    ("05-backpropagation", "nodes", "inputs stored on the class, shared by every MulNode", "test_apple_graph",
-     "your MulNode (exercise 1) is wrong, and apple_graph builds on it"),
-    ("05-backpropagation", "sigmoid_backward", "naive sigmoid overflows for large -Z", "test_sigmoid_backward",
-     "use sigmoid (imported above), which never does"),
-    ("05-backpropagation", "linear_backward", "missing 1/m", "test_model_backward",
-     "your linear_backward (exercise 3) is wrong, and model_backward builds on it"),
-    ("05-backpropagation", "model_backward", "wrong cache: caches[l] for layer l", "test_model_backward",
-     "model_backward for layer sizes [5, 4, 3, 1], m=6: raised ValueError"),
-    ("06-training", "update_parameters", "hard-coded two layers", "test_train",
-     "your update_parameters (exercise 1) is wrong, and train builds on it"),
+    (
+        "01-neurons",
+        "sigmoid",
+        "np.empty_like keeps an integer dtype",
+        "test_sigmoid_derivative",
+        "your sigmoid (exercise 1) is wrong, and sigmoid_derivative builds on it",
+    ),
+    (
+        "02-forward-propagation",
+        "linear_forward",
+        "forgets + b",
+        "test_model_forward",
+        "your linear_forward (exercise 3) is wrong, and model_forward builds on it",
+    ),
+    (
+        "02-forward-propagation",
+        "linear_activation_forward",
+        "naive sigmoid overflows for large |z|",
+        "test_linear_activation_forward",
+        "overflow encountered in exp",
+    ),
+    (
+        "02-forward-propagation",
+        "cross_entropy_cost",
+        "np.where picks the right log but evaluates log(0) too",
+        "test_cross_entropy_cost",
+        "np.clip(AL, 1e-12, 1 - 1e-12) before np.log",
+    ),
+    (
+        "02-forward-propagation",
+        "cross_entropy_cost",
+        "np.dot(Y, log(AL).T): a matrix once n[L] > 1",
+        "test_cross_entropy_cost",
+        "np.dot(Y, np.log(AL).T) is an (n[L], n[L]) matrix, not a number",
+    ),
+    (
+        "04-dimension-checks",
+        "expected_shapes",
+        "keys grouped by kind, not by layer",
+        "test_check_shapes",
+        "your expected_shapes (exercise 7) is wrong, and check_shapes builds on it",
+    ),
+    (
+        "04-dimension-checks",
+        "fixed_forward",
+        "written for exactly two layers",
+        "test_fixed_forward",
+        "Loop over l = 1..L instead of naming the layers",
+    ),
+    (
+        "05-backpropagation",
+        "nodes",
+        "inputs stored on the class, shared by every MulNode",
+        "test_apple_graph",
+        "your MulNode (exercise 1) is wrong, and apple_graph builds on it",
+    ),
+    (
+        "05-backpropagation",
+        "sigmoid_backward",
+        "naive sigmoid overflows for large -Z",
+        "test_sigmoid_backward",
+        "use sigmoid (imported above), which never does",
+    ),
+    (
+        "05-backpropagation",
+        "linear_backward",
+        "missing 1/m",
+        "test_model_backward",
+        "your linear_backward (exercise 3) is wrong, and model_backward builds on it",
+    ),
+    (
+        "05-backpropagation",
+        "model_backward",
+        "wrong cache: caches[l] for layer l",
+        "test_model_backward",
+        "model_backward for layer sizes [5, 4, 3, 1], m=6: raised ValueError",
+    ),
+    (
+        "06-training",
+        "update_parameters",
+        "hard-coded two layers",
+        "test_train",
+        "your update_parameters (exercise 1) is wrong, and train builds on it",
+    ),
 ]
 
 

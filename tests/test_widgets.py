@@ -1,4 +1,5 @@
 """Tests for bpkit.widgets, driven from plain Python by setting slider values, plus one real kernel."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -166,8 +167,9 @@ def test_step_size_explorer_in_a_real_kernel(tmp_path):
         nbformat.v4.new_code_cell("from bpkit.widgets import StepSizeExplorer\ne = StepSizeExplorer()\ne"),
         nbformat.v4.new_code_cell("e.learning_rate.value = 1.1\nprint(e.outcome.value)"),
     ]
-    client = NotebookClient(notebook, timeout=60, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        notebook, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     client.execute()
     shown, printed = (cell.outputs for cell in notebook.cells)
     assert any(WIDGET_MIME in output.get("data", {}) for output in shown)

@@ -12,6 +12,7 @@ This module runs in untrusted territory: the learner's code can replace it. That
 gains nothing, because every verdict is computed in the checker from the data it
 receives, which it checks; the learner can only decide what its own functions return.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -107,8 +108,11 @@ def _call(function: Any, request: dict[str, Any]) -> dict[str, Any]:
             result = function(*args, **kwargs)
         except BaseException as error:  # noqa: BLE001 - the learner's exception goes to the checker
             return {"error": _error(error), "warnings": _warnings(caught), "counts": [c.count for c in counters]}
-    return {**_encode_result(result, [args, kwargs]), "warnings": _warnings(caught),
-            "counts": [c.count for c in counters]}
+    return {
+        **_encode_result(result, [args, kwargs]),
+        "warnings": _warnings(caught),
+        "counts": [c.count for c in counters],
+    }
 
 
 def _encode_result(result: Any, arguments: list[Any]) -> dict[str, Any]:
@@ -151,8 +155,13 @@ def _refer(value: Any) -> dict[str, Any] | None:
         _handles[id(value)] = len(_objects)
         _objects.append(value)
     name = getattr(value, "__name__", kind.__name__)
-    return {wire.TAG: "ref", "id": _handles[id(value)], "call": callable(value),
-            "name": str(name)[:100], "kind": kind.__name__[:100]}
+    return {
+        wire.TAG: "ref",
+        "id": _handles[id(value)],
+        "call": callable(value),
+        "name": str(name)[:100],
+        "kind": kind.__name__[:100],
+    }
 
 
 def _refer_or_keep(value: Any) -> dict[str, Any] | None:
@@ -207,8 +216,14 @@ def _error(error: BaseException) -> dict[str, Any]:
     """An exception as data: its type, its nearest built-in type, its message and where it was raised."""
     kind = type(error)
     builtin = next(c for c in kind.__mro__ if c.__module__ == "builtins")
-    return {"type": kind.__name__[:100], "module": str(kind.__module__)[:100], "qualname": kind.__qualname__[:200],
-            "builtin": builtin.__name__, "message": _text(error), "where": _where(error)}
+    return {
+        "type": kind.__name__[:100],
+        "module": str(kind.__module__)[:100],
+        "qualname": kind.__qualname__[:200],
+        "builtin": builtin.__name__,
+        "message": _text(error),
+        "where": _where(error),
+    }
 
 
 def _text(error: BaseException) -> str:
@@ -220,8 +235,11 @@ def _text(error: BaseException) -> str:
 
 def _where(error: BaseException) -> str:
     """The last line of the learner's code the exception passed through: function and line in its cell."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if "site-packages" not in f.filename
-              and "/autograder/" not in f.filename and "/bpkit/" not in f.filename]
+    frames = [
+        f
+        for f in traceback.extract_tb(error.__traceback__)
+        if "site-packages" not in f.filename and "/autograder/" not in f.filename and "/bpkit/" not in f.filename
+    ]
     return f"{frames[-1].name}, line {frames[-1].lineno} of its cell" if frames else ""
 
 
@@ -229,6 +247,11 @@ def _warnings(caught: list[warnings.WarningMessage]) -> list[dict[str, Any]]:
     kept = []
     for item in caught[:100]:
         builtin = next(c for c in item.category.__mro__ if c.__module__ == "builtins")
-        kept.append({"category": builtin.__name__, "message": str(item.message)[:_MESSAGE_LIMIT],
-                     "lineno": int(item.lineno or 0)})
+        kept.append(
+            {
+                "category": builtin.__name__,
+                "message": str(item.message)[:_MESSAGE_LIMIT],
+                "lineno": int(item.lineno or 0),
+            }
+        )
     return kept

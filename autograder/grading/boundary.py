@@ -14,6 +14,7 @@ on keeps working across the boundary:
 * ``bpkit.testing.forbid`` applies inside the kernel during the call;
 * a call that runs longer than the test cell's time is interrupted and its cell times out.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -143,8 +144,10 @@ class Boundary:
         try:
             return self._call(handle, args, kwargs)
         except wire.NotData as error:
-            raise NotPlainData(f"your {name} returned {error}, which the grader cannot check: return numbers, "
-                               "strings, numpy arrays, or lists, tuples and dicts of them") from None
+            raise NotPlainData(
+                f"your {name} returned {error}, which the grader cannot check: return numbers, "
+                "strings, numpy arrays, or lists, tuples and dicts of them"
+            ) from None
 
     def _call(self, handle: int, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         import bpkit.testing
@@ -153,8 +156,14 @@ class Boundary:
         counters = [(self._function(ref), counter) for ref, counter in bpkit.testing.counted()]
         counters = [(item, counter) for item, counter in counters if item is not None]
         encoder = wire.Encoder(self._refer)  # one encoder: an object in both args and kwargs is sent once
-        message = {"op": "call", "target": handle, "args": encoder.encode(list(args)), "kwargs": encoder.encode(kwargs),
-                   "forbid": [item for item in forbidden if item is not None], "count": [i for i, _ in counters]}
+        message = {
+            "op": "call",
+            "target": handle,
+            "args": encoder.encode(list(args)),
+            "kwargs": encoder.encode(kwargs),
+            "forbid": [item for item in forbidden if item is not None],
+            "count": [i for i, _ in counters],
+        }
         answer = self._exchange(message)
         self._reissue(answer.get("warnings", []))
         counts = answer.get("counts", [])
@@ -198,8 +207,11 @@ class Boundary:
             return {wire.TAG: "ref", "id": handle}
         if _is_bpkit_dataclass(value):
             fields = {name: getattr(value, name) for name in value.__dataclass_fields__}
-            return {wire.TAG: "dataclass", "cls": f"{type(value).__module__}:{type(value).__qualname__}",
-                    "fields": self.encode(fields)}
+            return {
+                wire.TAG: "dataclass",
+                "cls": f"{type(value).__module__}:{type(value).__qualname__}",
+                "fields": self.encode(fields),
+            }
         if callable(value):
             self.callbacks.append(value)
             return {wire.TAG: "callback", "id": len(self.callbacks) - 1, "name": getattr(value, "__name__", "f")}
@@ -260,8 +272,9 @@ class Boundary:
             found = getattr(__import__("builtins"), str(item.get("category")), None)
             category = found if isinstance(found, type) and issubclass(found, Warning) else UserWarning
             lineno = item.get("lineno") if type(item.get("lineno")) is int else 0
-            warnings.warn_explicit(str(item.get("message", ""))[:10_000], category, "your code", lineno,
-                                   registry=self.registry)
+            warnings.warn_explicit(
+                str(item.get("message", ""))[:10_000], category, "your code", lineno, registry=self.registry
+            )
 
     # ---- the exchange ---------------------------------------------------------------------------
 
@@ -282,8 +295,9 @@ class Boundary:
     def _run(self, code: str) -> tuple[dict[str, Any], bool]:
         """Execute ``code`` silently in the kernel; its execute_reply, and whether it had to be interrupted."""
         self._drain_iopub()
-        msg_id = self.client.execute(code, silent=True, store_history=False, allow_stdin=True,
-                                     user_expressions={"reply": f"{AGENT}.REPLY"})
+        msg_id = self.client.execute(
+            code, silent=True, store_history=False, allow_stdin=True, user_expressions={"reply": f"{AGENT}.REPLY"}
+        )
         start = time.monotonic()
         deadline, interrupted = start + max(self.budget, 0.0), False
         self.idle = False
@@ -384,9 +398,14 @@ def _reply_message(reply: dict[str, Any]) -> dict[str, Any]:
     """The agent's answer inside an execute_reply."""
     content = reply.get("content", {})
     if content.get("status") != "ok":
-        return {"error": {"builtin": "RuntimeError", "type": "RuntimeError",
-                          "message": "the grader's call into your kernel failed: "
-                                     f"{str(content.get('ename'))[:100]}: {str(content.get('evalue'))[:300]}"}}
+        return {
+            "error": {
+                "builtin": "RuntimeError",
+                "type": "RuntimeError",
+                "message": "the grader's call into your kernel failed: "
+                f"{str(content.get('ename'))[:100]}: {str(content.get('evalue'))[:300]}",
+            }
+        }
     expression = content.get("user_expressions", {}).get("reply", {})
     text = expression.get("data", {}).get("text/plain") if type(expression) is dict else None
     try:
@@ -427,8 +446,12 @@ def write_back(originals: Any, new: Any, replaced: dict[int, Any]) -> None:
         if originals.shape != new.shape and originals.size == new.size:
             with contextlib.suppress(AttributeError):  # the call reshaped it in place (x.shape = ...)
                 originals.shape = new.shape
-        if originals.shape == new.shape and originals.dtype == new.dtype and originals.flags.writeable \
-                and not np.array_equal(originals, new, equal_nan=originals.dtype.kind in "fc"):
+        if (
+            originals.shape == new.shape
+            and originals.dtype == new.dtype
+            and originals.flags.writeable
+            and not np.array_equal(originals, new, equal_nan=originals.dtype.kind in "fc")
+        ):
             np.copyto(originals, new)
     elif type(originals) is list and type(new) is list:
         for index, item in enumerate(new):

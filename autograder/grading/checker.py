@@ -8,6 +8,7 @@ does not define: the learner's functions and objects arrive as proxies, data by 
 then its hidden ones, so the score can say which part failed. Its outputs are the
 notebook cell's outputs, in nbformat, so it is scored as nbgrader scores a cell.
 """
+
 from __future__ import annotations
 
 import ast
@@ -66,8 +67,14 @@ class _Outputs(io.TextIOBase):
 def split_tests(source: str) -> tuple[ast.Module, ast.Module]:
     """A test cell's top-level statements before its hidden-tests marker, and the rest."""
     tree = ast.parse(source)
-    boundary = next((number for number, line in enumerate(source.splitlines(), start=1)
-                     if line.strip().startswith(nbs.HIDDEN_BEGIN)), None)
+    boundary = next(
+        (
+            number
+            for number, line in enumerate(source.splitlines(), start=1)
+            if line.strip().startswith(nbs.HIDDEN_BEGIN)
+        ),
+        None,
+    )
     visible = [node for node in tree.body if boundary is None or node.lineno < boundary]
     hidden = [node for node in tree.body if boundary is not None and node.lineno >= boundary]
     return ast.Module(body=visible, type_ignores=[]), ast.Module(body=hidden, type_ignores=[])
@@ -75,8 +82,9 @@ def split_tests(source: str) -> tuple[ast.Module, ast.Module]:
 
 def used_names(source: str) -> set[str]:
     """Every name a cell reads, in any scope (a helper function's body reads the cell's globals)."""
-    return {node.id for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return {
+        node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
 
 
 def without_magics(source: str) -> str:

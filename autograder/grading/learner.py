@@ -8,6 +8,7 @@ learner's own check). ``execute`` runs a whole notebook in one kernel, tests
 included, as nbgrader's Validate does: the course's own tests use it to run the
 solutions; grading never does (autograder.grading.pipeline).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -115,9 +116,15 @@ def kernel(limits: Limits | None) -> Iterator[dict[str, Any]]:
     """
     if limits is None:
         with tempfile.TemporaryDirectory(prefix="bpcourse-run-") as cwd:
-            yield {"kernel_name": "python3", "resources": {"metadata": {"path": cwd}},
-                   "start": {"stderr": subprocess.DEVNULL, "preexec_fn": _limit_memory(Limits().memory),
-                             "env": UNSANDBOXED_ENV}}
+            yield {
+                "kernel_name": "python3",
+                "resources": {"metadata": {"path": cwd}},
+                "start": {
+                    "stderr": subprocess.DEVNULL,
+                    "preexec_fn": _limit_memory(Limits().memory),
+                    "env": UNSANDBOXED_ENV,
+                },
+            }
         return
     with socket_folder() as folder:
         km = SandboxedKernelManager(folder, limits)

@@ -1,4 +1,5 @@
 """Merge: the notebook to grade is the instructor's, with the learner's answers in its answer cells."""
+
 from __future__ import annotations
 
 import copy

@@ -5,6 +5,7 @@ demo all go through ``grade_notebook``. The learner's cells run in their kernel,
 the test cells in the checker, in notebook order, so each test sees the learner's
 functions as they were defined at that point of the notebook.
 """
+
 from __future__ import annotations
 
 import copy
@@ -75,8 +76,9 @@ def _grade_merged(merged: NotebookNode, timeout: int, sandbox: Limits | None) ->
     status = NotebookStatus.KERNEL_DIED if run.stopped_at is not None else NotebookStatus.GRADED
     error = _death_reason(run.stopped_at + 1, run.error, timeout) if run.stopped_at is not None else ""
     cells = score_cells(run.notebook, run.timed_out, run.stopped_at, timeout, run.hidden_failed)
-    return NotebookResult("", cells, status, error, 0.0, without_hidden_tests(run.notebook),
-                          sandboxed=sandbox is not None)
+    return NotebookResult(
+        "", cells, status, error, 0.0, without_hidden_tests(run.notebook), sandboxed=sandbox is not None
+    )
 
 
 def run_cells(nb: NotebookNode, timeout: int, sandbox: Limits | None) -> Run:
@@ -145,9 +147,13 @@ def without_hidden_tests(nb: NotebookNode) -> NotebookNode:
 
 def _death_reason(position: int, error: str, timeout: int) -> str:
     if error == INTERRUPT_IGNORED:
-        return (f"{INTERRUPT_IGNORED}: cell {position} ran longer than {timeout} s and went on after it was "
-                "interrupted, so its kernel was stopped; the cells after it did not run")
+        return (
+            f"{INTERRUPT_IGNORED}: cell {position} ran longer than {timeout} s and went on after it was "
+            "interrupted, so its kernel was stopped; the cells after it did not run"
+        )
     if error.startswith(PROTOCOL_BROKEN):
         return f"while cell {position} ran, {error}; grading stopped there and the cells after it did not run"
-    return (f"the kernel stopped while running cell {position} ({error}): the code in it ended the "
-            "Python process (os._exit, a crash, or running out of memory); the cells after it did not run")
+    return (
+        f"the kernel stopped while running cell {position} ({error}): the code in it ended the "
+        "Python process (os._exit, a crash, or running out of memory); the cells after it did not run"
+    )

@@ -1,4 +1,5 @@
 """Read: the submitted notebook, or the reason it cannot be graded."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ A test cell that raised or wrote to stderr scores 0, otherwise its full points
 (``nbgrader.utils.determine_grade``), after the grader's own reasons for a 0: the
 cell, or a cell before it, ran out of time; the kernel died before it ran.
 """
+
 from __future__ import annotations
 
 import re
@@ -66,8 +67,13 @@ def score_cells(
         if hung is not None:
             where = "this test cell" if hung == index else f"cell {hung + 1} (before this test)"
             results.append(
-                CellResult(gid, 0.0, max_points, CellStatus.TIMED_OUT,
-                           f"{where} ran longer than {timeout} s and was interrupted; remove the code that never ends")
+                CellResult(
+                    gid,
+                    0.0,
+                    max_points,
+                    CellStatus.TIMED_OUT,
+                    f"{where} ran longer than {timeout} s and was interrupted; remove the code that never ends",
+                )
             )
             hung = None
         elif stopped_at is not None and index >= stopped_at:
@@ -80,6 +86,14 @@ def score_cells(
             if points is not None and points >= max_points:
                 results.append(CellResult(gid, float(points), max_points, CellStatus.PASSED))
             else:
-                results.append(CellResult(gid, float(points or 0.0), max_points, CellStatus.FAILED,
-                                          failure_message(cell), index in hidden_failed))
+                results.append(
+                    CellResult(
+                        gid,
+                        float(points or 0.0),
+                        max_points,
+                        CellStatus.FAILED,
+                        failure_message(cell),
+                        index in hidden_failed,
+                    )
+                )
     return results

@@ -13,6 +13,7 @@ sends, decoding yields plain data, references, or ``NotData``. Objects that appe
 twice (an argument the function returns, an array in two places) are sent once and
 decoded as one object.
 """
+
 from __future__ import annotations
 
 import base64
@@ -79,8 +80,11 @@ class Encoder:
 def _array_fields(array: np.ndarray) -> dict[str, Any]:
     if array.dtype.kind not in ARRAY_KINDS or array.dtype.fields is not None:
         raise NotData(f"a numpy array of dtype {array.dtype}")
-    return {"dtype": array.dtype.str, "shape": list(array.shape),
-            "b64": base64.b64encode(array.tobytes(order="C")).decode()}
+    return {
+        "dtype": array.dtype.str,
+        "shape": list(array.shape),
+        "b64": base64.b64encode(array.tobytes(order="C")).decode(),
+    }
 
 
 def describe(value: Any) -> str:

@@ -7,6 +7,7 @@ mistake that is a different function altogether is a rewrite of the whole cell.
 The tests grade every entry and assert it loses points; the sample class uses
 them as its students' mistakes.
 """
+
 from __future__ import annotations
 
 import importlib

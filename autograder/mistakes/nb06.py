@@ -1,4 +1,5 @@
 """Typical wrong answers for notebook 06 (training); each must lose the points of its test cell."""
+
 from autograder.mistakes import edit, rewrite
 
 _W_STEP = 'params[f"W{l}"] - learning_rate * grads[f"dW{l}"]'
@@ -12,55 +13,80 @@ _INIT = "    params = initialize_parameters(layer_dims, seed)\n"
 
 MISTAKES = {
     "update_parameters": [
-        edit("gradient ascent: + instead of -", _W_STEP, _W_STEP.replace(" - ", " + "))
-        .then(_B_STEP, _B_STEP.replace(" - ", " + ")),
-        edit("biases forgotten", "new_params = {}", "new_params = params")
-        .then(f'        new_params[f"b{{l}}"] = {_B_STEP}\n', ""),
-        edit("only the last layer updated", "new_params = {}", "new_params = params")
-        .then("range(1, L + 1)", "range(L, L + 1)"),
+        edit("gradient ascent: + instead of -", _W_STEP, _W_STEP.replace(" - ", " + ")).then(
+            _B_STEP, _B_STEP.replace(" - ", " + ")
+        ),
+        edit("biases forgotten", "new_params = {}", "new_params = params").then(
+            f'        new_params[f"b{{l}}"] = {_B_STEP}\n', ""
+        ),
+        edit("only the last layer updated", "new_params = {}", "new_params = params").then(
+            "range(1, L + 1)", "range(L, L + 1)"
+        ),
         edit("grads keyed wrong: the bias updated with dW", 'grads[f"db{l}"]', 'grads[f"dW{l}"]'),
-        edit("learning rate left out", _W_STEP, 'params[f"W{l}"] - grads[f"dW{l}"]')
-        .then(_B_STEP, 'params[f"b{l}"] - grads[f"db{l}"]'),
+        edit("learning rate left out", _W_STEP, 'params[f"W{l}"] - grads[f"dW{l}"]').then(
+            _B_STEP, 'params[f"b{l}"] - grads[f"db{l}"]'
+        ),
         edit("hard-coded two layers", "L = len(params) // 2", "L = 2"),
-        rewrite("calls bpkit's reference", '''
+        rewrite(
+            "calls bpkit's reference",
+            """
 def update_parameters(params, grads, learning_rate):
     return bpkit.network.update_parameters(params, grads, learning_rate)
-'''),
+""",
+        ),
     ],
     "train": [
-        edit("no shuffling: batches cut in the original order", _BATCHES,
-             "for k in range(0, X.shape[1], size):\n            X_batch, Y_batch = X[:, k:k + size], Y[:, k:k + size]"),
-        edit("a new rng with the same seed every epoch: same order for ever", _RNG, "")
-        .then(_EPOCHS, _EPOCHS + "    " + _RNG),
-        edit("cost recorded per batch instead of per epoch", _FORWARD,
-             _FORWARD + "            costs.append(cross_entropy_cost(AL, Y_batch))\n")
+        edit(
+            "no shuffling: batches cut in the original order",
+            _BATCHES,
+            "for k in range(0, X.shape[1], size):\n            X_batch, Y_batch = X[:, k:k + size], Y[:, k:k + size]",
+        ),
+        edit("a new rng with the same seed every epoch: same order for ever", _RNG, "").then(
+            _EPOCHS, _EPOCHS + "    " + _RNG
+        ),
+        edit(
+            "cost recorded per batch instead of per epoch",
+            _FORWARD,
+            _FORWARD + "            costs.append(cross_entropy_cost(AL, Y_batch))\n",
+        )
         .then(_EPOCH_COST, "        cost = costs[-1]\n")
         .then("        costs.append(cost)\n", ""),
         edit("parameters re-initialised inside the epoch loop", _INIT, "").then(_EPOCHS, _EPOCHS + "    " + _INIT),
         edit("batch_size ignored: always the whole set", "size = batch_size or X.shape[1]", "size = X.shape[1]"),
         edit("off by one: num_epochs + 1 epochs", "range(num_epochs)", "range(num_epochs + 1)"),
         edit("callback epochs counted from 1", "    callback(epoch, cost)", "    callback(epoch + 1, cost)"),
-        rewrite("calls bpkit's reference", '''
+        rewrite(
+            "calls bpkit's reference",
+            """
 def train(X, Y, layer_dims, learning_rate=0.1, num_epochs=100, batch_size=None, seed=0, callback=None):
     return bpkit.network.train(X, Y, layer_dims, learning_rate, num_epochs, batch_size, seed, callback)
-'''),
+""",
+        ),
     ],
     "predict": [
         edit(">= 0.5 instead of > 0.5", "AL > 0.5", "AL >= 0.5"),
         edit("argmax over the wrong axis", "axis=0", "axis=1"),
-        edit("returns shape (m,) instead of (1, m)", "(AL > 0.5).astype(int)", "(AL > 0.5).astype(int).ravel()")
-        .then("np.argmax(AL, axis=0).reshape(1, -1)", "np.argmax(AL, axis=0)"),
-        rewrite("returns probabilities", '''
+        edit("returns shape (m,) instead of (1, m)", "(AL > 0.5).astype(int)", "(AL > 0.5).astype(int).ravel()").then(
+            "np.argmax(AL, axis=0).reshape(1, -1)", "np.argmax(AL, axis=0)"
+        ),
+        rewrite(
+            "returns probabilities",
+            """
 def predict(X, params):
     AL, _ = model_forward(X, params)
     return AL
-'''),
-        edit("argmax even for one output unit", "    if AL.shape[0] == 1:\n        return (AL > 0.5).astype(int)\n",
-             ""),
-        rewrite("calls bpkit's reference", '''
+""",
+        ),
+        edit(
+            "argmax even for one output unit", "    if AL.shape[0] == 1:\n        return (AL > 0.5).astype(int)\n", ""
+        ),
+        rewrite(
+            "calls bpkit's reference",
+            """
 def predict(X, params):
     return bpkit.network.predict(X, params)
-'''),
+""",
+        ),
     ],
     "train_digits": [
         edit("too few epochs", "num_epochs=40", "num_epochs=2"),

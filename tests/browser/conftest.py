@@ -11,6 +11,7 @@ with its own HOME and Jupyter folders. On a failure the page's screenshot,
 console log and the server log go to tests/artifacts/. In CI (CI=true) a missing
 Chromium or Playwright is a failure, elsewhere a skip.
 """
+
 from __future__ import annotations
 
 import re
@@ -110,8 +111,10 @@ def page(request, browser, lab, lab_root):
     page.on("console", lambda message: console.append(f"[{message.type}] {message.text}"))
     page.on("pageerror", lambda error: console.append(f"[pageerror] {error}"))
     yield page
-    failed = any(getattr(request.node, f"rep_{when}", None) is not None and getattr(request.node, f"rep_{when}").failed
-                 for when in ("setup", "call"))
+    failed = any(
+        getattr(request.node, f"rep_{when}", None) is not None and getattr(request.node, f"rep_{when}").failed
+        for when in ("setup", "call")
+    )
     if failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])

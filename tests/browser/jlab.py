@@ -6,6 +6,7 @@ folders, serving temporary copies of the notebooks, plus
 can run JupyterLab commands and read the notebook model. Every wait here is
 on a condition, with generous time limits: the machine may be slow.
 """
+
 from __future__ import annotations
 
 import html
@@ -28,8 +29,13 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
@@ -42,7 +48,6 @@ TEST_ARGS = [
     # safety net if the test process is killed before it can stop the server: it ends itself when idle
     "--ServerApp.shutdown_no_activity_timeout=900",
 ]
-
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,14 @@ class JupyterDirs:
     @classmethod
     def under(cls, root: Path) -> JupyterDirs:
         root = Path(root)
-        dirs = cls(home=root / "home", config=root / "jupyter-config", data=root / "jupyter-data",
-                   runtime=root / "jupyter-runtime", settings=root / "lab-user-settings",
-                   workspaces=root / "lab-workspaces")
+        dirs = cls(
+            home=root / "home",
+            config=root / "jupyter-config",
+            data=root / "jupyter-data",
+            runtime=root / "jupyter-runtime",
+            settings=root / "lab-user-settings",
+            workspaces=root / "lab-workspaces",
+        )
         for path in (dirs.home, dirs.config, dirs.data, dirs.runtime, dirs.settings, dirs.workspaces):
             path.mkdir(parents=True, exist_ok=True)
         return dirs
@@ -96,8 +106,11 @@ def missing_browser() -> str | None:
     except ImportError:
         return "the Python package playwright is missing: run `make test` (it installs '.[test]')"
     if chromium_executable() is None:
-        return ("no Chromium found (looked for $BPCOURSE_CHROMIUM, " + ", ".join(CHROMIUM_CANDIDATES)
-                + "): `apt-get install chromium`, as .ci/run does")
+        return (
+            "no Chromium found (looked for $BPCOURSE_CHROMIUM, "
+            + ", ".join(CHROMIUM_CANDIDATES)
+            + "): `apt-get install chromium`, as .ci/run does"
+        )
     return None
 
 
@@ -116,8 +129,12 @@ def running_lab(root: Path, served: Path) -> Iterator[LabCommand]:
     """A learner's JupyterLab on ``served`` (127.0.0.1, a free port, a fresh token), everything else under
     ``root``; stopped with its kernels on exit. Its log is ``root / "server.log"``."""
     command = lab_command(
-        served, port=free_port(), token=secrets.token_hex(16), ip="127.0.0.1",
-        learner_config=write_learner_config(root / "learner-config"), extra_env=JupyterDirs.under(root).environ(),
+        served,
+        port=free_port(),
+        token=secrets.token_hex(16),
+        ip="127.0.0.1",
+        learner_config=write_learner_config(root / "learner-config"),
+        extra_env=JupyterDirs.under(root).environ(),
         extra_args=TEST_ARGS,
     )
     server = LabServer(command, log_path=root / "server.log").start()
@@ -129,8 +146,9 @@ def running_lab(root: Path, served: Path) -> Iterator[LabCommand]:
 
 
 def api(lab: LabCommand, path: str, method: str = "GET") -> object:
-    request = urllib.request.Request(f"{lab.base}{path}", method=method,
-                                     headers={"Authorization": f"token {lab.token}"})
+    request = urllib.request.Request(
+        f"{lab.base}{path}", method=method, headers={"Authorization": f"token {lab.token}"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         body = response.read()
     return json.loads(body) if body else None
@@ -168,7 +186,8 @@ def open_notebook(page: Page, lab: LabCommand, path: str) -> None:
         """(path) => { const w = window.jupyterapp.shell.currentWidget;
                        return !!(w && w.context && w.context.path === path && w.content && w.content.widgets
                                  && w.content.widgets.length > 0 && w.context.isReady); }""",
-        arg=path, timeout=PAGE_TIMEOUT,
+        arg=path,
+        timeout=PAGE_TIMEOUT,
     )
     wait_kernel_idle(page)
 
@@ -186,7 +205,9 @@ def wait_kernel_idle(page: Page, stable: float = IDLE_STABLE, timeout: int = PAG
              if (window.__idleSince == null) window.__idleSince = now;
              return now - window.__idleSince >= stableMs;
            }""",
-        arg=stable * 1000, polling=100, timeout=timeout,
+        arg=stable * 1000,
+        polling=100,
+        timeout=timeout,
     )
 
 

@@ -1,5 +1,6 @@
 """Every course notebook, run cell by cell in the browser, reaches its end; its only errors are the
 NotImplementedError of the exercises not yet written, in exactly the cells where a headless kernel has them."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -24,9 +25,11 @@ def headless_errors(path: str) -> dict[int, list[str]]:
     assert died is None and not timed_out, (died, timed_out, error)
     found = {}
     for index, cell in enumerate(executed.cells):
-        lines = [last_line(f"{o.ename}: {o.evalue}") if o.output_type == "error" else last_line(o.text)
-                 for o in cell.get("outputs", [])
-                 if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")]
+        lines = [
+            last_line(f"{o.ename}: {o.evalue}") if o.output_type == "error" else last_line(o.text)
+            for o in cell.get("outputs", [])
+            if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
+        ]
         if lines:
             found[index] = lines
     return found
@@ -44,8 +47,9 @@ def expected(served):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_course_notebook_runs_to_the_end_with_only_the_unwritten_exercises_failing(page, lab, served, expected,
-                                                                                  assignment):
+def test_course_notebook_runs_to_the_end_with_only_the_unwritten_exercises_failing(
+    page, lab, served, expected, assignment
+):
     (notebook,) = notebook_files(assignment, served / "course")
     open_notebook(page, lab, f"course/{assignment}/{notebook.name}")
     run_cells_one_by_one(page)

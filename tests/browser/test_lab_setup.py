@@ -1,4 +1,5 @@
 """The learner's JupyterLab: no news or update pop-ups, widget state saved, nbgrader's instructor tools off."""
+
 from __future__ import annotations
 
 import urllib.error
@@ -29,8 +30,11 @@ def test_no_pop_ups_widget_state_saved_and_only_the_learner_tools(page, lab):
 
     plugins = page.evaluate(
         """(ids) => ids.map(id => [id, window.jupyterapp.hasPlugin(id), window.jupyterapp.isPluginActivated(id)])""",
-        [*INSTRUCTOR_LAB_PLUGINS, "@jupyter/nbgrader:validate-assignment",
-         "@jupyter-widgets/jupyterlab-manager:plugin"],
+        [
+            *INSTRUCTOR_LAB_PLUGINS,
+            "@jupyter/nbgrader:validate-assignment",
+            "@jupyter-widgets/jupyterlab-manager:plugin",
+        ],
     )
     assert plugins == [[name, False, False] for name in INSTRUCTOR_LAB_PLUGINS] + [
         ["@jupyter/nbgrader:validate-assignment", True, True],

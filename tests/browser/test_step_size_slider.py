@@ -6,6 +6,7 @@ also writes the README's screenshot, assets/screenshots/step-size-slider.png:
 
     BPCOURSE_SCREENSHOTS=1 .venv/bin/python -m pytest tests/browser/test_step_size_slider.py
 """
+
 from __future__ import annotations
 
 import json
@@ -152,8 +153,11 @@ def test_step_size_slider_by_keyboard_and_typed_readout(page, lab, served):
     saved = json.loads((served / path).read_text(encoding="utf-8"))
     assert WIDGET_STATE in saved["metadata"].get("widgets", {}), "saveState should store the widgets in the notebook"
     state = saved["metadata"]["widgets"][WIDGET_STATE]["state"]
-    sliders = [m["state"] for m in state.values()
-               if m["model_name"] == "FloatLogSliderModel" and m["state"].get("description") == "learning rate η"]
+    sliders = [
+        m["state"]
+        for m in state.values()
+        if m["model_name"] == "FloatLogSliderModel" and m["state"].get("description") == "learning rate η"
+    ]
     assert any(value == pytest.approx(eta, rel=1e-12) for value in (s["value"] for s in sliders)), sliders
 
     assert toasts(page) == [], "no notification (news, updates) should pop up"

@@ -1,4 +1,5 @@
 """nbgrader's Validate button, as a learner uses it: a solved notebook passes, an untouched one lists its exercises."""
+
 from __future__ import annotations
 
 import pytest
