@@ -139,6 +139,12 @@ def test_hang_after_a_correct_function_is_reported_as_timed_out(source):
     assert "ran longer than 2 s" in test.message
 
 
+def test_a_learner_call_that_hangs_times_out_its_test_cell(source):
+    result, test = graded(source, "def double(x):\n    while True:\n        pass", timeout=2)
+    assert (result.status, test.points, test.status) == ("graded", 0, "timed out")
+    assert "this test cell ran longer than 2 s" in test.message
+
+
 def test_kernel_exit_is_reported(source):
     result, test = graded(source, "import os\nos._exit(3)")
     assert result.status == "kernel died" and test.status == "not run" and test.points == 0

@@ -1,0 +1,65 @@
+"""Stock ``nbgrader autograde`` still grades the course, unchanged: its tests also run in the learner's kernel.
+
+bpcourse runs the test cells in a trusted checker; nbgrader runs them in the kernel, beside the answers.
+The course's test cells must work both ways (no test relies on the checker).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import sample_class
+from autograder.collect import collect
+from autograder.gradebook import ensure_assignments
+from autograder.paths import NBGRADER_CONFIG, SOLUTIONS, assignments
+from autograder.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+STUDENTS = {"s01-complete": "every exercise right", "s02-untouched": "the release as handed out"}
+
+
+@pytest.fixture(scope="module")
+def autograded(tmp_path_factory):
+    """Each assignment of two sample students autograded by `nbgrader autograde`; their scores."""
+    from nbgrader.api import Gradebook
+
+    root = tmp_path_factory.mktemp("nbgrader")
+    students = [s for s in sample_class.build(attacks=False) if s.student in STUDENTS]
+    sample_class.write(students, root / "incoming")
+    workspace = Workspace(root / "ws")
+    collect(root / "incoming", workspace)
+    ensure_assignments(workspace.db_url, workspace.root, assignments(SOLUTIONS))
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "BPCOURSE_WORKSPACE": str(workspace.root),
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+    }
+    for student in STUDENTS:
+        for name in assignments(SOLUTIONS):
+            subprocess.run(
+                [bin_dir / "nbgrader", "autograde", name, f"--student={student}", "--force"],
+                cwd=NBGRADER_CONFIG.parent,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+    with Gradebook(workspace.db_url) as gb:
+        return {
+            (student, name): (gb.find_submission(name, student).score, gb.find_assignment(name).max_score)
+            for student in STUDENTS
+            for name in assignments(SOLUTIONS)
+        }
+
+
+@pytest.mark.parametrize("assignment", assignments(SOLUTIONS))
+def test_stock_nbgrader_gives_the_solutions_full_marks_and_the_release_zero(autograded, assignment):
+    score, max_score = autograded[("s01-complete", assignment)]
+    assert max_score > 0 and score == max_score
+    assert autograded[("s02-untouched", assignment)][0] == 0
