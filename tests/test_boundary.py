@@ -192,6 +192,9 @@ def test_a_checker_function_is_called_back_from_the_kernel(learner):
 
     with pytest.raises(ZeroDivisionError, match="inside the callback"):
         proxy(learner, "calls_back")(broken, 1.0)
+    same = proxy(learner, "same")
+    with pytest.raises(RuntimeError, match="called the learner's code in turn"):  # at once, not after a timeout
+        proxy(learner, "calls_back")(lambda x: same(x), 1.0)
 
 
 def test_a_learner_object_stays_in_the_kernel_and_is_used_by_reference(learner):

@@ -117,6 +117,7 @@ class Boundary:
         self.calls = 0
         self.registry: dict[Any, Any] = {}
         self.idle = False
+        self.busy = False
 
     def close(self) -> None:
         self.client.stop_channels()
@@ -294,6 +295,15 @@ class Boundary:
 
     def _run(self, code: str) -> tuple[dict[str, Any], bool]:
         """Execute ``code`` silently in the kernel; its execute_reply, and whether it had to be interrupted."""
+        if self.busy:  # a callback of the checker's called the learner's code: the kernel waits on the callback
+            raise RuntimeError("a function a test passed to the learner's code called the learner's code in turn")
+        self.busy = True
+        try:
+            return self._run_once(code)
+        finally:
+            self.busy = False
+
+    def _run_once(self, code: str) -> tuple[dict[str, Any], bool]:
         self._drain_iopub()
         msg_id = self.client.execute(
             code, silent=True, store_history=False, allow_stdin=True, user_expressions={"reply": f"{AGENT}.REPLY"}
