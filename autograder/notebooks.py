@@ -66,6 +66,12 @@ def test_id(exercise: str) -> str:
 HIDDEN_NOTE = "# (hidden tests: not shown)"
 
 
+def hidden_start(source: str) -> int | None:
+    """The line number (from 1) of a test cell's hidden-tests marker, or None if it has none."""
+    lines = enumerate(source.splitlines(), start=1)
+    return next((number for number, line in lines if line.strip().startswith(HIDDEN_BEGIN)), None)
+
+
 def hide_tests(source: str) -> str:
     """A test cell's source with each hidden-tests block replaced by a one-line note."""
     kept, hidden = [], False

@@ -53,8 +53,8 @@ def sequential_limit(workspace: Workspace) -> float:
     return time.perf_counter() - start
 
 
-def bpcourse_grade(workspace: Workspace) -> float:
-    """Wall time of the `bpcourse grade` command, start-up included."""
+def bpcourse_grade(workspace: Workspace, *options: str) -> float:
+    """Wall time of the `bpcourse grade` command (with ``options``), start-up included."""
     start = time.perf_counter()
     subprocess.run(
         [
@@ -64,6 +64,7 @@ def bpcourse_grade(workspace: Workspace) -> float:
             str(workspace.root),
             "--timeout",
             str(TIMEOUT),
+            *options,
         ],
         check=True,
         stdout=subprocess.DEVNULL,

@@ -41,7 +41,6 @@ def test_hidden_tests_start_at_the_top_level_of_their_cell(assignment):
     """The checker runs a test cell's visible statements, then its hidden ones."""
     for cell in nbs.test_cells(source(assignment)):
         visible, hidden = split_tests(cell.source)
-        lines = cell.source.splitlines()
-        marker = next(i for i, line in enumerate(lines, start=1) if line.startswith(nbs.HIDDEN_BEGIN))
+        marker = nbs.hidden_start(cell.source)
         assert visible.body and hidden.body, nbs.grade_id(cell)
         assert all(node.end_lineno < marker for node in visible.body), nbs.grade_id(cell)

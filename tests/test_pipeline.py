@@ -16,7 +16,8 @@ from autograder.class_grading import grade
 from autograder.collect import collect
 from autograder.export import export_grades
 from autograder.feedback import write_feedback
-from autograder.paths import SOLUTIONS, assignments
+from autograder.paths import SOLUTIONS, assignments, notebook_files
+from autograder.release import secret_lines
 from autograder.workspace import Workspace
 
 pytestmark = pytest.mark.slow
@@ -124,20 +125,10 @@ def test_collect_from_an_lms_zip_is_idempotent(tmp_path):
 
 
 def hidden_lines() -> set[str]:
-    """Lines of hidden tests that appear nowhere else in the course's notebooks."""
-    hidden, shown = set(), set()
-    for name in assignments(SOLUTIONS):
-        (path,) = (SOLUTIONS / name).glob("*.ipynb")
-        for cell in nbs.read(path).cells:
-            inside = False
-            for line in cell.source.splitlines():
-                stripped = line.strip()
-                if stripped.startswith((nbs.HIDDEN_BEGIN, nbs.HIDDEN_END)):
-                    inside = stripped.startswith(nbs.HIDDEN_BEGIN)
-                    continue
-                (hidden if inside else shown).add(stripped)
-    everything_shown = "\n".join(shown)
-    return {line for line in hidden if len(line) >= 30 and not line.startswith("#") and line not in everything_shown}
+    """Lines of hidden tests that appear nowhere else in the course's notebooks, not even inside another line."""
+    sources = [nbs.read(path) for name in assignments(SOLUTIONS) for path in notebook_files(name, SOLUTIONS)]
+    shown = "\n".join(nbs.hide_tests(cell.source) for nb in sources for cell in nb.cells)
+    return {line for line in secret_lines(sources)["hidden test"] if len(line) >= 30 and line not in shown}
 
 
 def test_no_hidden_test_source_reaches_a_graded_notebook_result_or_feedback(graded_class):

@@ -16,7 +16,6 @@ receives, which it checks; the learner can only decide what its own functions re
 from __future__ import annotations
 
 import builtins
-import importlib
 import sys
 import traceback
 import warnings
@@ -127,14 +126,12 @@ def _encode_result(result: Any, arguments: list[Any]) -> dict[str, Any]:
 def _resolve_function(item: Any, decoder: wire.Decoder) -> Any:
     """A function a test forbids or counts: one of the learner's (by handle) or a bpkit function (by name)."""
     if isinstance(item, dict) and "bpkit" in item:
-        module, _, qualname = str(item["bpkit"]).partition(":")
-        if not module.startswith("bpkit"):
+        try:
+            value = wire.bpkit_object(str(item["bpkit"]))
+        except LookupError:
             return None
-        value: Any = importlib.import_module(module)
-        for part in qualname.split("."):
-            value = getattr(value, part)
-        return value if hasattr(value, "__code__") else None
-    value = decoder.decode(item)
+    else:
+        value = decoder.decode(item)
     return value if hasattr(value, "__code__") else None
 
 
@@ -166,7 +163,7 @@ def _refer(value: Any) -> dict[str, Any] | None:
 
 def _refer_or_keep(value: Any) -> dict[str, Any] | None:
     """As _refer, and a bpkit dataclass the checker sent (immutable) is left as the checker has it."""
-    if hasattr(type(value), "__dataclass_fields__") and type(value).__module__.startswith("bpkit"):
+    if wire.is_bpkit_dataclass(value):
         return {wire.TAG: "kept"}
     return _refer(value)
 
@@ -181,11 +178,7 @@ def _resolve(data: dict[str, Any]) -> Any:
         return _objects[data["id"]]
     if tag == _CALLBACK:
         return _stub(data["id"], str(data.get("name", "function")))
-    module, _, qualname = str(data["cls"]).partition(":")
-    cls: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        cls = getattr(cls, part)
-    return cls(**_decoder().decode(data["fields"]))
+    return wire.bpkit_object(str(data["cls"]))(**_decoder().decode(data["fields"]))
 
 
 def _stub(handle: int, name: str) -> Any:

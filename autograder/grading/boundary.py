@@ -18,7 +18,6 @@ on keeps working across the boundary:
 from __future__ import annotations
 
 import contextlib
-import importlib
 import signal
 import time
 import warnings
@@ -35,8 +34,6 @@ from bpkit.testing import CheckFailed
 AGENT = "__import__('autograder.grading.agent').grading.agent"
 INTERRUPT_GRACE = 5.0
 """Seconds a call has to stop after it was interrupted, before its kernel is stopped."""
-OUTPUT_LIMIT = 1024**2
-"""Characters of the learner's printing a test cell passes on; the rest is dropped."""
 
 
 class CallTimedOut(BaseException):
@@ -113,8 +110,6 @@ class Boundary:
         self.client.load_connection_info(km.get_connection_info())
         self.client.start_channels(hb=False)
         self.callbacks: list[Callable[..., Any]] = []
-        self.printed = 0
-        self.calls = 0
         self.registry: dict[Any, Any] = {}
         self.idle = False
         self.busy = False
@@ -125,13 +120,13 @@ class Boundary:
 
     def new_cell(self) -> None:
         """A test cell starts: its calls share one time budget, its warnings one registry."""
-        self.budget, self.printed, self.registry = self.timeout, 0, {}
+        self.budget, self.registry = self.timeout, {}
 
     # ---- requests -------------------------------------------------------------------------------
 
     def names(self, wanted: list[str]) -> dict[str, Any]:
         """The learner's values of these names, where the kernel has them."""
-        found = self.request({"op": "names", "names": wanted}, key="names")
+        found = self._answer({"op": "names", "names": wanted}).get("names")
         if type(found) is not dict:
             raise wire.NotData("a malformed list of names")
         values = {}
@@ -179,13 +174,16 @@ class Boundary:
         write_back([list(args), kwargs], after, replaced)
         return substitute(result, replaced)
 
-    def request(self, message: dict[str, Any], key: str = "result") -> Any:
+    def request(self, message: dict[str, Any]) -> Any:
+        """Send a request; the value it answers with."""
+        return self._decoded(self._answer(message))[0]
+
+    def _answer(self, message: dict[str, Any]) -> dict[str, Any]:
+        """The agent's answer, or the learner's exception raised here."""
         answer = self._exchange(message)
         if "error" in answer:
             raise self._exception(answer["error"])
-        if key == "names":
-            return answer.get("names")
-        return self._decoded(answer)[0]
+        return answer
 
     def _decoded(self, answer: dict[str, Any]) -> tuple[Any, Any]:
         if "unsupported" in answer:
@@ -206,7 +204,7 @@ class Boundary:
         handle = handle_of(value)
         if handle is not None:
             return {wire.TAG: "ref", "id": handle}
-        if _is_bpkit_dataclass(value):
+        if wire.is_bpkit_dataclass(value):
             fields = {name: getattr(value, name) for name in value.__dataclass_fields__}
             return {
                 wire.TAG: "dataclass",
@@ -283,7 +281,6 @@ class Boundary:
         """Send one request, serve callbacks and pass on printing until its reply; keep to the cell's time."""
         if self.budget <= 0:
             raise CallTimedOut(f"the test cell's calls ran longer than {self.timeout:g} s")
-        self.calls += 1
         reply, interrupted = self._run(f"{AGENT}.serve({wire.dumps(message)!r})")
         if interrupted:
             raise CallTimedOut(f"the call ran longer than {self.timeout:g} s")
@@ -371,7 +368,7 @@ class Boundary:
             self.client.iopub_channel.get_msg(timeout=0)
 
     def _pass_on_output(self, msg_id: str, wait: float) -> None:
-        """Print here what the learner's code printed during this call, up to OUTPUT_LIMIT per cell."""
+        """Print here what the learner's code printed during this call (the checker caps a cell's output)."""
         import sys
 
         end = time.monotonic() + wait
@@ -387,9 +384,8 @@ class Boundary:
             if message["msg_type"] == "status" and message["content"].get("execution_state") == "idle":
                 self.idle = True
                 return
-            if message["msg_type"] == "stream" and self.printed < OUTPUT_LIMIT:
-                text = str(message["content"].get("text", ""))[: OUTPUT_LIMIT - self.printed]
-                self.printed += len(text)
+            if message["msg_type"] == "stream":
+                text = str(message["content"].get("text", ""))
                 stream = sys.stderr if message["content"].get("name") == "stderr" else sys.stdout
                 stream.write(text)
 
@@ -426,19 +422,11 @@ def _reply_message(reply: dict[str, Any]) -> dict[str, Any]:
         raise wire.NotData("a reply that is not text") from None
 
 
-def _is_bpkit_dataclass(value: Any) -> bool:
-    return hasattr(type(value), "__dataclass_fields__") and type(value).__module__.startswith("bpkit")
-
-
 def _bpkit_exception(module: str, qualname: str) -> type[Exception] | None:
     """bpkit's exception class of that name, if there is one (only bpkit's: never a learner's)."""
-    if not module.startswith("bpkit"):
-        return None
     try:
-        value: Any = importlib.import_module(module)
-        for part in qualname.split("."):
-            value = getattr(value, part)
-    except (ImportError, AttributeError):
+        value = wire.bpkit_object(f"{module}:{qualname}")
+    except (LookupError, ImportError, AttributeError):
         return None
     return value if isinstance(value, type) and issubclass(value, Exception) else None
 

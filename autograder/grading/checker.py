@@ -25,9 +25,8 @@ from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
 from autograder.grading.boundary import Boundary, CallTimedOut, KernelStopped
+from autograder.grading.learner import OUTPUT_LIMIT
 
-OUTPUT_LIMIT = 1024**2
-"""Characters of output a test cell keeps (as for the learner's cells)."""
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
@@ -67,14 +66,7 @@ class _Outputs(io.TextIOBase):
 def split_tests(source: str) -> tuple[ast.Module, ast.Module]:
     """A test cell's top-level statements before its hidden-tests marker, and the rest."""
     tree = ast.parse(source)
-    boundary = next(
-        (
-            number
-            for number, line in enumerate(source.splitlines(), start=1)
-            if line.strip().startswith(nbs.HIDDEN_BEGIN)
-        ),
-        None,
-    )
+    boundary = nbs.hidden_start(source)
     visible = [node for node in tree.body if boundary is None or node.lineno < boundary]
     hidden = [node for node in tree.body if boundary is not None and node.lineno >= boundary]
     return ast.Module(body=visible, type_ignores=[]), ast.Module(body=hidden, type_ignores=[])

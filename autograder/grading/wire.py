@@ -17,6 +17,7 @@ decoded as one object.
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -203,6 +204,22 @@ def _array(data: dict[str, Any]) -> np.ndarray:
     if len(buffer) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
         raise NotData("an array whose bytes do not match its shape")
     return np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
+
+
+def bpkit_object(path: str) -> Any:
+    """The object a ``"module:qualname"`` path names inside bpkit; LookupError for any other package."""
+    module, _, qualname = path.partition(":")
+    if not module.startswith("bpkit"):
+        raise LookupError(f"{module!r} is not part of bpkit")
+    value: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def is_bpkit_dataclass(value: Any) -> bool:
+    """A dataclass of bpkit's (a dataset): the checker may send one to the kernel, never the other way."""
+    return hasattr(type(value), "__dataclass_fields__") and type(value).__module__.startswith("bpkit")
 
 
 def dumps(message: dict[str, Any]) -> str:
