@@ -1,11 +1,14 @@
-"""``bpcourse grade``: autograde every collected submission in parallel, in one process tree.
+"""``bpcourse grade``: autograde every collected submission in parallel, here or on a Dask cluster.
 
-Each submission is executed in its own fresh kernel by a pool of worker
-processes (default: one per core); the main process alone writes results and
-the gradebook, so workers never share a database. A result is stored under a
-key made of the submission's bytes, the instructor notebook's bytes and the
-grading settings: re-running grades only what changed (unless ``force``), and a
-run killed at any point resumes where it stopped.
+Each submission is executed in its own fresh kernel by a grading worker: a pool
+of local processes (default: one per core), or the workers of a Dask cluster
+(``scheduler``). A worker gets a ``Payload`` that holds everything it needs (the
+submission's and the instructor notebook's bytes, the settings, the grader's
+fingerprint) and returns the result and the autograded notebook; the main
+process alone writes results, autograded notebooks and the gradebook. A result
+is stored under a key made of the submission's bytes, the instructor notebook's
+bytes and the grading settings: re-running grades only what changed (unless
+``force``), and a run killed at any point resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -19,18 +22,17 @@ from pathlib import Path
 from typing import TextIO
 
 import nbformat
+from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
 from autograder.defaults import GRADE_TIMEOUT
 from autograder.grading.pipeline import grade_notebook
 from autograder.paths import SOLUTIONS, assignments, notebook_files
-from autograder.pool import WorkerLost, WorkerPool
+from autograder.pool import LocalRunner, Runner, WorkerLost
 from autograder.results import CellStatus, NotebookResult, NotebookStatus, zero_cells
 from autograder.sandbox import Limits, ensure_available
+from autograder.version import GRADER_VERSION, GraderVersion, differences, this_grader
 from autograder.workspace import StoredResult, Workspace, atomic_write
-
-GRADER_VERSION = "2"
-"""Bump when grading semantics change, so stored results are graded again."""
 
 
 @dataclass(frozen=True)
@@ -80,65 +82,108 @@ def plan(workspace: Workspace, names: list[str], source_dir: Path = SOLUTIONS) -
     return jobs
 
 
-def zero_result(job: Job, status: NotebookStatus, error: str, message: str) -> NotebookResult:
-    """A zero for every test cell of the job's notebook, with the reason."""
-    return NotebookResult(job.notebook, zero_cells(nbs.read(job.source), CellStatus.NOT_RUN, message), status, error)
+def zero_result(
+    notebook: str, source: NotebookNode, status: NotebookStatus, error: str, message: str, sandboxed: bool
+) -> NotebookResult:
+    """A zero for every test cell of the instructor notebook ``source``, with the reason."""
+    cells = zero_cells(source, CellStatus.NOT_RUN, message)
+    return NotebookResult(notebook, cells, status, error, sandboxed=sandboxed)
 
 
-def missing_result(job: Job) -> NotebookResult:
+def missing_result(job: Job, sandboxed: bool) -> NotebookResult:
     """A zero for every test cell of a notebook nobody handed in."""
-    return zero_result(job, NotebookStatus.MISSING, f"{job.notebook} was not handed in", "no notebook was handed in")
+    why, message = f"{job.notebook} was not handed in", "no notebook was handed in"
+    return zero_result(job.notebook, nbs.read(job.source), NotebookStatus.MISSING, why, message, sandboxed)
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Everything a worker on any machine needs to grade one notebook; no path of this machine."""
+
+    notebook: str
+    submission: bytes
+    source: bytes
+    settings: Settings
+    grader: GraderVersion
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A worker's answer: the result, and the autograded notebook to store (None if there is none)."""
+
+    result: NotebookResult
+    autograded: bytes | None
+
+
+class WrongGrader(Exception):
+    """A worker was handed a job made by a different grader; the message says what differs."""
 
 
 @dataclass(frozen=True)
 class Task:
-    """What a worker needs to grade one notebook and write its executed copy."""
+    """One notebook to grade: what the main process keeps (job, key, where to store) and the payload it sends."""
 
     job: Job
-    settings: Settings
-    autograded: Path
     key: str
+    autograded: Path
+    payload: Payload
 
 
-def run_task(task: Task) -> NotebookResult:
-    """Worker: grade one submission and write its executed notebook. A failure of the grader itself
-    (not of the submission) becomes a zero with the reason, so the rest of the class is still graded."""
-    job = task.job
+def make_task(job: Job, key: str, autograded: Path, settings: Settings) -> Task:
+    """The task for a job that has a submission: its payload carries the bytes of both notebooks."""
+    assert job.submission is not None
+    payload = Payload(job.notebook, job.submission.read_bytes(), job.source.read_bytes(), settings, this_grader())
+    return Task(job, key, autograded, payload)
+
+
+def run_payload(payload: Payload) -> Graded:
+    """Worker: grade one submission. A failure of the grader itself (not of the submission) becomes a
+    zero with the reason, so the rest of the class is still graded; a job from another grader is refused."""
+    wrong = differences(this_grader(), payload.grader)
+    if wrong:
+        raise WrongGrader("this worker refuses the job: " + "; ".join(wrong))
+    source = nbs.reads(payload.source)
     try:
         result = grade_notebook(
-            job.submission,
-            nbs.read(job.source),
-            timeout=task.settings.timeout,
-            name=job.notebook,
-            sandbox=task.settings.sandbox,
+            payload.submission,
+            source,
+            timeout=payload.settings.timeout,
+            name=payload.notebook,
+            sandbox=payload.settings.sandbox,
         )
     except Exception as error:  # noqa: BLE001 - reported in the result, never raised
         failed = zero_result(
-            job,
+            payload.notebook,
+            source,
             NotebookStatus.GRADER_ERROR,
             f"the grader could not run this notebook: {error!r}",
             "not graded: the grader could not run this notebook",
+            payload.settings.sandbox is not None,
         )
-        failed.sandboxed = task.settings.sandbox is not None
-        return failed
-    if result.graded is not None:
-        atomic_write(task.autograded, nbformat.writes(result.graded).encode())
-        result.graded = None
-    return result
+        return Graded(failed, None)
+    graded, result.graded = result.graded, None
+    return Graded(result, nbformat.writes(graded).encode() if graded is not None else None)
 
 
-def lost_result(task: Task, lost: WorkerLost) -> NotebookResult:
+def lost_result(task: Task, lost: WorkerLost) -> Graded:
     """A zero for a notebook whose grading process died every time."""
-    result = zero_result(task.job, NotebookStatus.KERNEL_DIED, lost.reason, f"not graded: {lost.reason}")
-    result.sandboxed = task.settings.sandbox is not None
-    return result
+    payload = task.payload
+    result = zero_result(
+        payload.notebook,
+        nbs.reads(payload.source),
+        NotebookStatus.KERNEL_DIED,
+        lost.reason,
+        f"not graded: {lost.reason}",
+        payload.settings.sandbox is not None,
+    )
+    return Graded(result, None)
 
 
 class Progress:
     """One status line on stderr: a bar, counts and an ETA."""
 
-    def __init__(self, total: int, workers: int, stream: TextIO | None = None) -> None:
-        self.total, self.workers, self.stream = total, workers, stream or sys.stderr
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.total, self.stream = total, stream or sys.stderr
         self.done = 0
         self.start = time.perf_counter()
         self.live = self.stream.isatty()
@@ -172,46 +217,75 @@ def grade(
     progress: bool = True,
     sandbox: bool = True,
     source_dir: Path = SOLUTIONS,
+    scheduler: str | None = None,
 ) -> GradeSummary:
     """Grade what changed since the last run (everything with ``force``) and update the gradebook.
 
     With ``sandbox`` (the default) every kernel runs in the grading sandbox, and grading stops with
     SandboxUnavailable, saying why, where none can be made; ``sandbox=False`` is the explicit way out.
+    With ``scheduler`` (a Dask scheduler's address) the notebooks are graded by that cluster's workers,
+    each checked first (same grader, a working sandbox); otherwise by ``workers`` local processes.
     """
     from autograder import gradebook
 
     start = time.perf_counter()
-    if sandbox:
-        ensure_available()
+    runner = _runner(scheduler, workers, sandbox)
     settings = Settings(timeout, Limits() if sandbox else None)
     names = names or assignments(source_dir)
     summary = GradeSummary(sandboxed=sandbox)
-    todo: list[Task] = []
-    for job in plan(workspace, names, source_dir):
-        key = job_key(job, settings)
-        stored = workspace.load_result(job.student, job.assignment, job.notebook)
-        if stored is not None and stored.key == key and not force:
-            summary.skipped += 1
-            continue
-        if job.submission is None:
-            missing = missing_result(job)
-            missing.sandboxed = sandbox
-            workspace.save_result(StoredResult.from_result(job.student, job.assignment, key, missing))
-            summary.missing += 1
-            continue
-        todo.append(Task(job, settings, workspace.autograded(job.student, job.assignment, job.notebook), key))
-    bar = Progress(len(todo), workers or 1) if progress and todo else None
-    pool = WorkerPool(run_task, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    for task, outcome in pool.map(todo):
-        result = lost_result(task, outcome) if isinstance(outcome, WorkerLost) else outcome
-        job = task.job
-        workspace.save_result(StoredResult.from_result(job.student, job.assignment, task.key, result))
-        summary.graded += 1
-        if bar:
-            bar.step(f"{job.student}/{job.assignment}: {result.score:g}/{result.max_score:g}")
+    todo = _to_grade(workspace, plan(workspace, names, source_dir), settings, force, summary)
+    bar = Progress(len(todo)) if progress and todo else None
+    tasks = {id(task.payload): task for task in todo}
+    with runner:
+        for payload, outcome in runner.map(run_payload, [task.payload for task in todo]):
+            task = tasks[id(payload)]
+            result = _store(workspace, task, lost_result(task, outcome) if isinstance(outcome, WorkerLost) else outcome)
+            summary.graded += 1
+            if bar:
+                bar.step(f"{task.job.student}/{task.job.assignment}: {result.score:g}/{result.max_score:g}")
     summary.results = [r for r in workspace.results() if r.assignment in names]
     url = db_url or workspace.db_url
     gradebook.ensure_assignments(url, workspace.root, names)
     gradebook.record(url, summary.results)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _runner(scheduler: str | None, workers: int | None, sandbox: bool) -> Runner:
+    """Where the notebooks are graded: the Dask cluster at ``scheduler``, or local worker processes."""
+    if scheduler:
+        from autograder.cluster import DaskRunner
+
+        return DaskRunner(scheduler, sandbox)
+    if sandbox:
+        ensure_available()
+    return LocalRunner(workers or os.cpu_count() or 1)
+
+
+def _to_grade(
+    workspace: Workspace, jobs: list[Job], settings: Settings, force: bool, summary: GradeSummary
+) -> list[Task]:
+    """The jobs whose stored result is missing or stale, as tasks; a notebook not handed in is stored at once."""
+    todo = []
+    for job in jobs:
+        key = job_key(job, settings)
+        stored = workspace.load_result(job.student, job.assignment, job.notebook)
+        if stored is not None and stored.key == key and not force:
+            summary.skipped += 1
+        elif job.submission is None:
+            missing = missing_result(job, settings.sandbox is not None)
+            workspace.save_result(StoredResult.from_result(job.student, job.assignment, key, missing))
+            summary.missing += 1
+        else:
+            autograded = workspace.autograded(job.student, job.assignment, job.notebook)
+            todo.append(make_task(job, key, autograded, settings))
+    return todo
+
+
+def _store(workspace: Workspace, task: Task, graded: Graded) -> NotebookResult:
+    """Write the autograded notebook, then the result (the result last: it marks the job done)."""
+    if graded.autograded is not None:
+        atomic_write(task.autograded, graded.autograded)
+    job = task.job
+    workspace.save_result(StoredResult.from_result(job.student, job.assignment, task.key, graded.result))
+    return graded.result

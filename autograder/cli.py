@@ -84,6 +84,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         db_url=args.db,
         sandbox=not args.no_sandbox,
+        scheduler=args.scheduler,
     )
     print(summary_text(summary))
     return 0
@@ -160,6 +161,9 @@ def _workspace_options(p: argparse.ArgumentParser) -> None:
         default=os.environ.get("BPCOURSE_WORKSPACE", str(REPO / "workspace")),
         help="grading workspace (default: $BPCOURSE_WORKSPACE or ./workspace)",
     )
+
+
+def _db_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
         default=None,
@@ -196,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     workspace = _parent(_workspace_options)
+    gradebook = _parent(_workspace_options, _db_option)
     grading = _parent(_grading_options)
 
     p = sub.add_parser("release", help="regenerate course/ from solutions/ and verify it leaks nothing")
@@ -218,19 +223,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "grade",
-        parents=[workspace, grading, _timeout_option(GRADE_TIMEOUT)],
+        parents=[gradebook, grading, _timeout_option(GRADE_TIMEOUT)],
         help="autograde what was collected, in parallel; re-runs grade only what changed",
     )
     _assignments_argument(p)
     p.add_argument("--force", action="store_true", help="grade everything again, changed or not")
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="grade on the workers of this Dask scheduler (`dask scheduler`, `dask worker ... --nthreads 1`) "
+        "instead of on this machine; results and the gradebook are still written here",
+    )
     p.set_defaults(func=cmd_grade)
 
-    for name, text, func in (
-        ("feedback", "write HTML feedback per student and assignment", cmd_feedback),
-        ("export", "write grades.csv and grades_detailed.csv from the gradebook", cmd_export),
-        ("report", "write the grade report: score distributions, hardest exercises", cmd_report),
+    for name, parents, text, func in (
+        ("feedback", workspace, "write HTML feedback per student and assignment", cmd_feedback),
+        ("export", gradebook, "write grades.csv and grades_detailed.csv from the gradebook", cmd_export),
+        ("report", workspace, "write the grade report: score distributions, hardest exercises", cmd_report),
     ):
-        sub.add_parser(name, parents=[workspace], help=text).set_defaults(func=func)
+        sub.add_parser(name, parents=[parents], help=text).set_defaults(func=func)
 
     p = sub.add_parser(
         "demo",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry, SubmittedAssignment
 
-from autograder.config import put_venv_on_path
+from autograder.gradebook import open_gradebook
 from autograder.workspace import atomic_write
 
 DETAILED_HEADER = ["student", "assignment", "notebook", "grade_id", "points", "max_points"]
@@ -49,10 +49,9 @@ def export_grades(db_url: str, out_dir: Path) -> tuple[Path, Path]:
     grades.csv: student, one score column per assignment (sorted by name), total, max_total.
     grades_detailed.csv: student, assignment, notebook, grade_id, points, max_points.
     """
-    put_venv_on_path()  # a gradebook nbgrader has not seen yet makes it run ``alembic``
     summary: list[list[str]] = []
     detailed: list[list[str]] = [DETAILED_HEADER]
-    with Gradebook(db_url) as gb:
+    with open_gradebook(db_url) as gb:
         assignments = sorted(gb.assignments, key=lambda a: a.name)
         max_total = sum(a.max_score for a in assignments)
         summary.append(["student", *(a.name for a in assignments), "total", "max_total"])

@@ -21,6 +21,11 @@ def read(path: Path) -> NotebookNode:
     return nbformat.read(str(path), as_version=4)
 
 
+def reads(data: bytes) -> NotebookNode:
+    """Read a notebook from its file's bytes as nbformat 4 (what ``read`` does with the file)."""
+    return nbformat.reads(data.decode("utf-8"), as_version=4)
+
+
 def nbgrader_meta(cell: NotebookNode) -> dict[str, Any]:
     """The cell's nbgrader metadata, or {} for a plain cell."""
     return cell.get("metadata", {}).get("nbgrader", {})

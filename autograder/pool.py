@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -38,11 +38,17 @@ class WorkerLost:
 
     attempts: int
     exitcode: int | None
+    """Negative: the signal that killed it; None: not known (a remote worker)."""
 
     @property
     def reason(self) -> str:
-        how = f"exit code {self.exitcode}" if self.exitcode and self.exitcode > 0 else f"signal {-(self.exitcode or 0)}"
-        return f"the grading process was killed ({how}) while it ran this notebook, {self.attempts} times"
+        if self.exitcode is None:
+            how = ""
+        elif self.exitcode > 0:
+            how = f" (exit code {self.exitcode})"
+        else:
+            how = f" (signal {-self.exitcode})"
+        return f"the grading process was killed{how} while it ran this notebook, {self.attempts} times"
 
 
 def _serve(function: Callable[[object], object], connection: Connection) -> None:
@@ -129,3 +135,29 @@ class WorkerPool(Generic[Job, Result]):
             worker.process.kill()
             worker.process.join()
         worker.connection.close()
+
+
+class Runner(Protocol):
+    """Where a class's jobs run: ``map`` yields (job, outcome) as they finish; used as a context manager."""
+
+    def __enter__(self) -> Runner: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+    def map(self, function: Callable[[Job], Result], jobs: list[Job]) -> Iterator[tuple[Job, Result | WorkerLost]]: ...
+
+
+class LocalRunner:
+    """Jobs on this machine, in a WorkerPool of at most ``workers`` processes."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def __enter__(self) -> LocalRunner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def map(self, function: Callable[[Job], Result], jobs: list[Job]) -> Iterator[tuple[Job, Result | WorkerLost]]:
+        return WorkerPool(function, min(self.workers, len(jobs) or 1)).map(jobs)

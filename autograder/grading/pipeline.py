@@ -40,13 +40,13 @@ class Run:
 
 
 def grade_notebook(
-    submission: Path | NotebookNode,
+    submission: Path | bytes | NotebookNode,
     source: NotebookNode,
     timeout: int = GRADE_TIMEOUT,
     name: str | None = None,
     sandbox: Limits | None = None,
 ) -> NotebookResult:
-    """Grade a submitted notebook (path or node) against its source notebook. Never raises for bad input.
+    """Grade a submitted notebook (path, file bytes or node) against its source notebook. Never raises for bad input.
 
     With ``sandbox`` limits the learner's kernel runs in the grading sandbox (autograder.sandbox);
     without, as a plain local kernel (a learner checking their own work). A kernel that dies is

@@ -13,10 +13,15 @@ class Unreadable(ValueError):
     """The submission is not a notebook the grader can read."""
 
 
-def read_submission(submission: Path | NotebookNode) -> NotebookNode:
-    """The submission as nbformat 4 (a path is read); Unreadable with the reason otherwise."""
+def read_submission(submission: Path | bytes | NotebookNode) -> NotebookNode:
+    """The submission as nbformat 4 (a path or a file's bytes is read); Unreadable with the reason otherwise."""
     try:
-        nb = nbs.read(submission) if isinstance(submission, Path) else submission
+        if isinstance(submission, Path):
+            nb = nbs.read(submission)
+        elif isinstance(submission, bytes):
+            nb = nbs.reads(submission)
+        else:
+            nb = submission
     except Exception as error:  # noqa: BLE001 - any unreadable file is reported, not raised
         raise Unreadable(f"not a readable notebook: {error}") from None
     if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) for c in nb.cells):

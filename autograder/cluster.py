@@ -1,0 +1,144 @@
+"""Grading on a Dask cluster: the workers of ``dask worker`` processes, on as many machines as there are.
+
+``DaskRunner`` is a ``Runner`` (see ``autograder.pool``) whose jobs go to the
+scheduler at an address. Before any job is sent, every worker is asked who it
+is: a worker with more than one thread, without a working sandbox or with a
+different grader (``autograder.version``) is refused with a message naming it
+and what differs. Dask reschedules the jobs of a worker that dies; a job that
+was running on ``ATTEMPTS`` workers that died is given up (the scheduler's
+allowed-failures limit is set for that), comes back as ``WorkerLost`` and
+scores 0 with the reason, like a lost local worker. Workers return results;
+only the main process writes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from autograder.errors import CourseError
+from autograder.pool import ATTEMPTS, WorkerLost
+from autograder.version import GraderVersion, differences, this_grader
+
+if TYPE_CHECKING:
+    from distributed import Client
+    from distributed.scheduler import Scheduler
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to reach the scheduler, and to wait for its first worker, before giving up with an error."""
+
+
+@dataclass(frozen=True)
+class WorkerFacts:
+    """What a worker says about itself before it is given work."""
+
+    grader: GraderVersion
+    sandbox_problem: str | None
+
+
+def worker_facts(sandbox: bool) -> WorkerFacts:
+    """Run on each worker: its grader's fingerprint, and why it cannot sandbox (None: it can)."""
+    from autograder.sandbox import SandboxUnavailable, ensure_available
+
+    problem = None
+    if sandbox:
+        try:
+            ensure_available()
+        except SandboxUnavailable as error:
+            problem = str(error)
+    return WorkerFacts(this_grader(), problem)
+
+
+def refusals(facts: dict[str, WorkerFacts], threads: dict[str, int]) -> list[str]:
+    """Why each unfit worker is refused, one line per problem, naming the worker."""
+    lines = []
+    for address, fact in sorted(facts.items()):
+        lines += [f"{address}: {why}" for why in differences(fact.grader, this_grader())]
+        if fact.sandbox_problem:
+            lines.append(f"{address}: no grading sandbox there: {fact.sandbox_problem}")
+        if threads.get(address, 1) != 1:
+            lines.append(
+                f"{address}: has {threads[address]} threads; start workers with `--nthreads 1` "
+                "(and `--nworkers N` for N notebooks at a time)"
+            )
+    return lines
+
+
+def _give_up_after(failures: int, dask_scheduler: Scheduler) -> None:
+    """Run on the scheduler (Dask passes it): give a task up once ``failures`` + 1 workers died running it."""
+    dask_scheduler.allowed_failures = failures
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
+    """A client of the scheduler at ``address`` that has at least one worker; a CourseError otherwise."""
+    from distributed import Client
+
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise CourseError(
+            f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({error}); "
+            "is `dask scheduler` running there, and is its port open to this machine?"
+        ) from None
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        client.close()
+        raise CourseError(
+            f"the Dask scheduler at {address} has no workers after {timeout:g} s; "
+            f"start one on each grading machine: `dask worker {address} --nthreads 1`"
+        ) from None
+    return client
+
+
+class DaskRunner:
+    """Jobs on the workers of the Dask scheduler at ``address``, each checked first."""
+
+    def __init__(self, address: str, sandbox: bool = True, timeout: float = CONNECT_TIMEOUT) -> None:
+        self.address, self.sandbox, self.timeout = address, sandbox, timeout
+        self.client: Client | None = None
+
+    def __enter__(self) -> DaskRunner:
+        self.client = connect(self.address, self.timeout)
+        try:
+            facts = self.client.run(worker_facts, self.sandbox)
+            refused = refusals(facts, self.client.nthreads())
+            if refused:
+                raise CourseError(
+                    f"{len(refused)} problem(s) with the workers of {self.address}; "
+                    "install the same commit of the course on every worker:\n  " + "\n  ".join(refused)
+                )
+            self.client.run_on_scheduler(_give_up_after, ATTEMPTS - 1)
+        except BaseException:
+            self.client.close()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.client.close()
+
+    def map(self, function: Callable[[Job], Result], jobs: list[Job]) -> Iterator[tuple[Job, Result | WorkerLost]]:
+        """Submit every job, then yield (job, outcome) as they finish; unfinished jobs are cancelled on exit."""
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+
+        futures = {self.client.submit(function, job, pure=False): job for job in jobs}
+        try:
+            for future in as_completed(futures, loop=self.client.loop):
+                job = futures.pop(future)
+                try:
+                    outcome = future.result()
+                except KilledWorker:
+                    outcome = WorkerLost(ATTEMPTS, None)
+                except Exception as error:
+                    raise CourseError(f"a worker of {self.address} failed: {error}") from error
+                future.release()
+                yield job, outcome
+        finally:
+            with contextlib.suppress(Exception):
+                self.client.cancel(list(futures))
