@@ -229,17 +229,17 @@ def grade(
     from autograder import gradebook
 
     start = time.perf_counter()
-    runner = _runner(scheduler, workers, sandbox)
     settings = Settings(timeout, Limits() if sandbox else None)
     names = names or assignments(source_dir)
     summary = GradeSummary(sandboxed=sandbox)
-    todo = _to_grade(workspace, plan(workspace, names, source_dir), settings, force, summary)
-    bar = Progress(len(todo)) if progress and todo else None
-    tasks = {id(task.payload): task for task in todo}
-    with runner:
+    with _runner(scheduler, workers, sandbox) as runner:  # the workers are checked before anything is written
+        todo = _to_grade(workspace, plan(workspace, names, source_dir), settings, force, summary)
+        bar = Progress(len(todo)) if progress and todo else None
+        tasks = {id(task.payload): task for task in todo}
         for payload, outcome in runner.map(run_payload, [task.payload for task in todo]):
             task = tasks[id(payload)]
-            result = _store(workspace, task, lost_result(task, outcome) if isinstance(outcome, WorkerLost) else outcome)
+            graded = lost_result(task, outcome) if isinstance(outcome, WorkerLost) else outcome
+            result = _store(workspace, task, graded)
             summary.graded += 1
             if bar:
                 bar.step(f"{task.job.student}/{task.job.assignment}: {result.score:g}/{result.max_score:g}")

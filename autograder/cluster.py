@@ -6,8 +6,10 @@ is: a worker with more than one thread, without a working sandbox or with a
 different grader (``autograder.version``) is refused with a message naming it
 and what differs. Dask reschedules the jobs of a worker that dies; a job that
 was running on ``ATTEMPTS`` workers that died is given up (the scheduler's
-allowed-failures limit is set for that), comes back as ``WorkerLost`` and
-scores 0 with the reason, like a lost local worker. Workers return results;
+allowed-failures limit is set for that, and each worker thread is sent one
+notebook at a time, so only the notebook that was running falls under
+suspicion), comes back as ``WorkerLost`` and scores 0 with the reason, like a
+lost local worker. Workers return results;
 only the main process writes them.
 """
 
@@ -69,15 +71,20 @@ def refusals(facts: dict[str, WorkerFacts], threads: dict[str, int]) -> list[str
     return lines
 
 
-def _give_up_after(failures: int, dask_scheduler: Scheduler) -> None:
-    """Run on the scheduler (Dask passes it): give a task up once ``failures`` + 1 workers died running it."""
+def _one_at_a_time(failures: int, dask_scheduler: Scheduler) -> None:
+    """Run on the scheduler (Dask passes it): send a worker thread one notebook at a time (Dask would
+    queue a second on it, and a worker that dies makes every notebook it holds suspect), and give a
+    notebook up once ``failures`` + 1 workers died running it."""
+    dask_scheduler.WORKER_SATURATION = 1.0
     dask_scheduler.allowed_failures = failures
 
 
-def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
-    """A client of the scheduler at ``address`` that has at least one worker; a CourseError otherwise."""
+def connect(address: str, timeout: float | None = None) -> Client:
+    """A client of the scheduler at ``address`` that has at least one worker; a CourseError otherwise.
+    ``timeout`` (default CONNECT_TIMEOUT) bounds each of the two waits."""
     from distributed import Client
 
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
     try:
         client = Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
@@ -99,7 +106,7 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
 class DaskRunner:
     """Jobs on the workers of the Dask scheduler at ``address``, each checked first."""
 
-    def __init__(self, address: str, sandbox: bool = True, timeout: float = CONNECT_TIMEOUT) -> None:
+    def __init__(self, address: str, sandbox: bool = True, timeout: float | None = None) -> None:
         self.address, self.sandbox, self.timeout = address, sandbox, timeout
         self.client: Client | None = None
 
@@ -113,7 +120,7 @@ class DaskRunner:
                     f"{len(refused)} problem(s) with the workers of {self.address}; "
                     "install the same commit of the course on every worker:\n  " + "\n  ".join(refused)
                 )
-            self.client.run_on_scheduler(_give_up_after, ATTEMPTS - 1)
+            self.client.run_on_scheduler(_one_at_a_time, ATTEMPTS - 1)
         except BaseException:
             self.client.close()
             raise

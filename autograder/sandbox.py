@@ -62,6 +62,8 @@ KERNEL_ENV = {
     "LANG": "C.UTF-8",
     "MPLBACKEND": "Agg",
     "PYTHONDONTWRITEBYTECODE": "1",
+    # bpkit and the agent from the course the grader runs, however it was installed (editable, or on PYTHONPATH)
+    "PYTHONPATH": str(REPO),
     # Grading runs one kernel per core; BLAS threads inside each kernel would only fight each other.
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",

@@ -11,7 +11,6 @@ import pytest
 from markupsafe import escape
 
 from autograder import notebooks as nbs
-from autograder import sample_class
 from autograder.class_grading import grade
 from autograder.collect import collect
 from autograder.export import export_grades
@@ -19,31 +18,11 @@ from autograder.feedback import write_feedback
 from autograder.paths import SOLUTIONS, assignments, notebook_files
 from autograder.release import secret_lines
 from autograder.workspace import Workspace
+from tests.class_support import SAMPLE_TIMEOUT, digests
 
 pytestmark = pytest.mark.slow
 
-TIMEOUT = 10
-
-
-def digests(folder):
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-@pytest.fixture(scope="module")
-def graded_class(tmp_path_factory):
-    root = tmp_path_factory.mktemp("class")
-    students = sample_class.build()
-    incoming = root / "incoming"
-    sample_class.write(students, incoming)
-    before = digests(incoming)
-    workspace = Workspace(root / "workspace")
-    report = collect(incoming, workspace)
-    first = grade(workspace, timeout=TIMEOUT, progress=False)
-    return students, workspace, incoming, before, report, first
+TIMEOUT = SAMPLE_TIMEOUT
 
 
 def test_the_class_has_at_least_twelve_students(graded_class):

@@ -1,0 +1,250 @@
+"""Grading on a real Dask cluster: a `dask scheduler` and `dask worker` processes on localhost, as on other machines.
+
+The sample class graded through two workers gets the grades of local grading, cell by cell; a worker killed
+mid-run loses nothing and leaves nothing running; a job that kills its worker twice is given up with a reason;
+a worker with another version of the course, an unreachable scheduler and one without workers are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import pytest
+
+from autograder import cluster
+from autograder.class_grading import grade
+from autograder.cluster import DaskRunner, connect
+from autograder.collect import collect
+from autograder.errors import CourseError
+from autograder.gradebook import open_gradebook
+from autograder.paths import REPO, SOLUTIONS, assignments
+from autograder.pool import ATTEMPTS, WorkerLost
+from autograder.workspace import Workspace
+from tests.class_support import SAMPLE_TIMEOUT
+from tests.test_pool import job
+
+pytestmark = pytest.mark.slow
+
+DASK = str(Path(sys.executable).parent / "dask")
+
+
+def cells(workspace: Workspace, names: list[str] | None = None) -> dict:
+    """Every stored result, cell by cell, with its message: what must not depend on where grading ran."""
+    return {
+        (r.student, r.assignment, r.notebook): (
+            str(r.status),
+            r.error,
+            [(c.grade_id, c.points, str(c.status), c.message) for c in r.cells],
+        )
+        for r in workspace.results()
+        if names is None or r.assignment in names
+    }
+
+
+@dataclass
+class Cluster:
+    """A scheduler and its workers, each `dask` process in its own session so it can be killed as a machine."""
+
+    folder: Path
+    scheduler: subprocess.Popen
+    address: str
+    workers: list[subprocess.Popen] = field(default_factory=list)
+
+    def start_worker(self, pythonpath: Path = REPO) -> subprocess.Popen:
+        """One more worker process (with its nanny) whose course code is found under ``pythonpath``."""
+        log = (self.folder / f"worker{len(self.workers)}.log").open("w")
+        env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+        worker = subprocess.Popen(
+            [DASK, "worker", self.address, "--nthreads", "1", "--no-dashboard", "--death-timeout", "30"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=self.folder,
+            start_new_session=True,
+        )
+        self.workers.append(worker)
+        return worker
+
+    def wait_for(self, count: int) -> None:
+        with connect(self.address) as client:
+            client.wait_for_workers(count, timeout=60)
+
+    def kill(self, worker: subprocess.Popen) -> list[psutil.Process]:
+        """SIGKILL a worker's whole session (nanny and worker: the machine is gone); returns what it had started."""
+        started = psutil.Process(worker.pid).children(recursive=True)
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        self.workers.remove(worker)
+        return started
+
+
+def start_scheduler(folder: Path) -> tuple[subprocess.Popen, str]:
+    file = folder / "scheduler.json"
+    scheduler = subprocess.Popen(
+        [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(file)],
+        stdout=(folder / "scheduler.log").open("w"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(REPO)},  # it unpickles the jobs' functions: it needs the course too
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return scheduler, json.loads(file.read_text())["address"]
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory) -> Iterator[Cluster]:
+    folder = tmp_path_factory.mktemp("dask")
+    scheduler, address = start_scheduler(folder)
+    ours = Cluster(folder, scheduler, address)
+    try:
+        ours.start_worker()
+        ours.start_worker()
+        ours.wait_for(2)
+        yield ours
+    finally:
+        for worker in list(ours.workers):
+            stop(worker)
+        stop(scheduler)
+
+
+def collected(graded_class, root: Path) -> Workspace:
+    """A fresh workspace holding the sample class's submissions."""
+    workspace = Workspace(root)
+    collect(graded_class[2], workspace)
+    return workspace
+
+
+def autograded(workspace: Workspace) -> list[Path]:
+    folder = workspace.root / "autograded"
+    return sorted(p.relative_to(folder) for p in folder.rglob("*.ipynb"))
+
+
+def test_the_sample_class_graded_on_two_workers_gets_the_local_grades_cell_by_cell(
+    graded_class, dask_cluster, tmp_path
+):
+    local = graded_class[1]
+    remote = collected(graded_class, tmp_path / "remote")
+    summary = grade(remote, timeout=SAMPLE_TIMEOUT, progress=False, scheduler=dask_cluster.address)
+    assert summary.sandboxed and summary.graded == len(remote.submissions())
+    assert cells(remote) == cells(local)
+    assert autograded(remote) == autograded(local)
+    again = grade(remote, timeout=SAMPLE_TIMEOUT, progress=False, scheduler=dask_cluster.address)
+    assert again.graded == 0 and again.skipped == len(cells(local))
+
+
+def test_a_worker_killed_mid_run_loses_nothing_records_nothing_twice_and_leaves_nothing_running(
+    graded_class, dask_cluster, tmp_path
+):
+    name = assignments(SOLUTIONS)[0]
+    workspace = collected(graded_class, tmp_path / "killed")
+    command = [sys.executable, "-m", "autograder", "grade", name, "--workspace", str(workspace.root)]
+    command += ["--timeout", str(SAMPLE_TIMEOUT), "--scheduler", dask_cluster.address]
+    grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(autograded(workspace)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    done_before = len(autograded(workspace))
+    started = dask_cluster.kill(dask_cluster.workers[-1])
+    out, err = grading.communicate(timeout=300)
+    try:
+        assert grading.returncode == 0, err
+        submitted = sum(1 for _, assignment, _ in workspace.submissions() if assignment == name)
+        assert 3 <= done_before < submitted
+        assert f"graded {submitted}," in out
+        assert cells(workspace, [name]) == cells(graded_class[1], [name])
+        with open_gradebook(workspace.db_url) as gb:
+            assert len(gb.find_assignment(name).submissions) == len(workspace.students())
+        assert started, "the killed worker was grading: it had started a sandboxed kernel"
+        _, alive = psutil.wait_procs(started, timeout=10)
+        assert not alive, f"outlived their worker: {[p.info for p in alive]}"
+    finally:
+        dask_cluster.start_worker()
+        dask_cluster.wait_for(2)
+
+
+def test_a_job_that_kills_its_worker_twice_is_given_up_with_a_reason_and_the_rest_is_done(dask_cluster, tmp_path):
+    tasks = [("ok", str(tmp_path / "a")), ("die", str(tmp_path / "b")), ("die-once", str(tmp_path / "c"))]
+    tasks.append(("ok", str(tmp_path / "d")))
+    with DaskRunner(dask_cluster.address, sandbox=False) as runner:
+        outcomes = dict(runner.map(job, tasks))
+    assert outcomes == {
+        tasks[0]: "ok done",
+        tasks[1]: WorkerLost(ATTEMPTS, None),
+        tasks[2]: "die-once done",
+        tasks[3]: "ok done",
+    }
+    assert f"killed while it ran this notebook, {ATTEMPTS} times" in outcomes[tasks[1]].reason
+    dask_cluster.wait_for(2)  # each nanny restarted its worker
+
+
+def other_course(root: Path) -> Path:
+    """A copy of the course whose instructor notebooks differ by one character (a worker a commit behind)."""
+    for package in ("autograder", "bpkit", "solutions", "assets"):
+        shutil.copytree(REPO / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
+    notebook = next((root / "solutions").glob("*/*.ipynb"))
+    notebook.write_text(notebook.read_text().replace('"cells": [', '"cells":  [', 1))
+    return root
+
+
+def one_submission(root: Path) -> Workspace:
+    """A workspace where one student handed in the first assignment's solution."""
+    incoming = root / "incoming" / "alice" / assignments(SOLUTIONS)[0]
+    incoming.mkdir(parents=True)
+    shutil.copy(next((SOLUTIONS / incoming.name).glob("*.ipynb")), incoming)
+    workspace = Workspace(root / "ws")
+    collect(root / "incoming", workspace)
+    return workspace
+
+
+def test_a_worker_with_other_instructor_notebooks_is_refused_saying_what_differs(dask_cluster, tmp_path):
+    stale = dask_cluster.start_worker(pythonpath=other_course(tmp_path / "course"))
+    try:
+        dask_cluster.wait_for(3)
+        workspace = one_submission(tmp_path)
+        with pytest.raises(CourseError) as refused:
+            grade(workspace, timeout=SAMPLE_TIMEOUT, progress=False, scheduler=dask_cluster.address)
+        message = str(refused.value)
+        assert message.count("\n") == 1 and "the instructor notebooks (solutions/)" in message
+        assert "same commit of the course" in message
+        assert not workspace.results(), "nothing was graded or stored"
+    finally:
+        dask_cluster.kill(stale)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_not_a_hang(monkeypatch, tmp_path, capsys):
+    from autograder.cli import main
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1.0)
+    with pytest.raises(CourseError, match=r"cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 1 s"):
+        connect("tcp://127.0.0.1:9")
+    workspace = one_submission(tmp_path)
+    assert main(["grade", "--workspace", str(workspace.root), "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "error: cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_a_scheduler_without_workers_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 2.0)
+    scheduler, address = start_scheduler(tmp_path)
+    try:
+        with pytest.raises(CourseError, match=r"has no workers after 2 s; start one .*dask worker"):
+            connect(address)
+    finally:
+        stop(scheduler)

@@ -1,0 +1,55 @@
+"""The grader's fingerprint: what a worker compares before it grades a job made on another machine."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from autograder.class_grading import Payload, Settings, WrongGrader, run_payload
+from autograder.gradebook import database_url
+from autograder.paths import SOLUTIONS
+from autograder.version import GraderVersion, differences, this_grader, tree_hash
+
+
+def test_the_tree_hash_changes_with_one_byte_or_one_name(tmp_path):
+    (tmp_path / "a.txt").write_text("x")
+    before = tree_hash([tmp_path / "a.txt"], tmp_path)
+    (tmp_path / "a.txt").write_text("y")
+    assert tree_hash([tmp_path / "a.txt"], tmp_path) != before
+    (tmp_path / "a.txt").unlink()
+    (tmp_path / "b.txt").write_text("x")
+    assert tree_hash([tmp_path / "b.txt"], tmp_path) != before
+
+
+def test_differences_name_each_differing_part_and_both_values():
+    ours = GraderVersion("2", "s1", "c1")
+    assert differences(ours, ours) == []
+    said = differences(GraderVersion("3", "s1", "c2"), ours)
+    assert said == [
+        "grading semantics (GRADER_VERSION): the worker has 3, this machine has 2",
+        "the course code (bpkit/, autograder/): the worker has c2, this machine has c1",
+    ]
+
+
+def test_a_worker_refuses_a_job_made_by_another_grader_before_grading_it():
+    notebook = next(SOLUTIONS.glob("*/*.ipynb"))
+    theirs = dataclasses.replace(this_grader(), solutions="0" * 16)
+    payload = Payload(notebook.name, b"not even a notebook", notebook.read_bytes(), Settings(sandbox=None), theirs)
+    said = r"the instructor notebooks \(solutions/\): the worker has [0-9a-f]{16}, this machine has 0{16}"
+    with pytest.raises(WrongGrader, match=said):
+        run_payload(payload)
+
+
+def test_an_unreadable_submission_in_a_payload_is_graded_zero_with_the_reason():
+    notebook = next(SOLUTIONS.glob("*/*.ipynb"))
+    payload = Payload(notebook.name, b"\xff not json", notebook.read_bytes(), Settings(sandbox=None), this_grader())
+    graded = run_payload(payload)
+    assert graded.autograded is None and graded.result.score == 0 and str(graded.result.status) == "invalid"
+    assert "not a readable notebook" in graded.result.error
+
+
+def test_postgresql_urls_are_opened_with_the_installed_driver():
+    assert database_url("postgresql://u@h:5/db") == "postgresql+psycopg://u@h:5/db"
+    assert database_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert database_url("sqlite:////tmp/g.db") == "sqlite:////tmp/g.db"
