@@ -1,6 +1,6 @@
 """Run every benchmark, or the ones named.
 
-``python -m benchmarks [training] [notebooks] [grading] [sandbox] [checker] [breakdown] [browser]``
+``python -m benchmarks [training] [notebooks] [grading] [sandbox] [checker] [breakdown] [cluster] [browser]``
 """
 
 import sys
@@ -9,6 +9,7 @@ from benchmarks import (
     bench_breakdown,
     bench_browser,
     bench_checker,
+    bench_cluster,
     bench_grading,
     bench_notebooks,
     bench_sandbox,
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "sandbox": bench_sandbox.main,
     "checker": bench_checker.main,
     "breakdown": bench_breakdown.main,
+    "cluster": bench_cluster.main,
     "browser": bench_browser.main,
 }
 

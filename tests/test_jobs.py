@@ -1,4 +1,5 @@
-"""The grader's fingerprint: what a worker compares before it grades a job made on another machine."""
+"""Grading jobs as a worker on any machine gets them: the grader's fingerprint it compares, the payload it
+grades, and the zero a notebook gets when its workers die."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import dataclasses
 
 import pytest
 
-from autograder.class_grading import Payload, Settings, WrongGrader, run_payload
+from autograder.class_grading import Job, Payload, Settings, Task, WrongGrader, lost_result, run_payload
 from autograder.gradebook import database_url
 from autograder.paths import SOLUTIONS
+from autograder.pool import ATTEMPTS, WorkerLost
 from autograder.version import GraderVersion, differences, this_grader, tree_hash
 
 
@@ -53,3 +55,15 @@ def test_postgresql_urls_are_opened_with_the_installed_driver():
     assert database_url("postgresql://u@h:5/db") == "postgresql+psycopg://u@h:5/db"
     assert database_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
     assert database_url("sqlite:////tmp/g.db") == "sqlite:////tmp/g.db"
+
+
+def test_a_notebook_whose_workers_died_every_time_scores_zero_in_every_cell_with_the_reason(tmp_path):
+    notebook = next(SOLUTIONS.glob("*/*.ipynb"))
+    payload = Payload(notebook.name, b"{}", notebook.read_bytes(), Settings(), this_grader())
+    task = Task(Job("alice", notebook.parent.name, notebook.name, None, notebook), "key", tmp_path / "x", payload)
+    graded = lost_result(task, WorkerLost(ATTEMPTS, None))
+    result = graded.result
+    assert graded.autograded is None and result.sandboxed and str(result.status) == "kernel died"
+    assert result.cells and result.score == 0 and result.max_score > 0
+    reason = f"the grading process was killed while it ran this notebook, {ATTEMPTS} times"
+    assert result.error == reason and {c.message for c in result.cells} == {f"not graded: {reason}"}
