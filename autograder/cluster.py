@@ -132,6 +132,7 @@ class DaskRunner:
     def map(self, function: Callable[[Job], Result], jobs: list[Job]) -> Iterator[tuple[Job, Result | WorkerLost]]:
         """Submit every job, then yield (job, outcome) as they finish; unfinished jobs are cancelled on exit."""
         from distributed import as_completed
+        from distributed.client import FutureCancelledError
         from distributed.scheduler import KilledWorker
 
         futures = {self.client.submit(function, job, pure=False): job for job in jobs}
@@ -142,6 +143,11 @@ class DaskRunner:
                     outcome = future.result()
                 except KilledWorker:
                     outcome = WorkerLost(ATTEMPTS, None)
+                except FutureCancelledError as cancelled:
+                    raise CourseError(
+                        f"grading stopped: Dask cancelled the jobs on {self.address} ({cancelled.reason}); "
+                        "what was graded is kept, and the same command grades the rest once the scheduler is back"
+                    ) from None
                 except Exception as error:
                     raise CourseError(f"a worker of {self.address} failed: {error}") from error
                 future.release()

@@ -248,3 +248,22 @@ def test_a_scheduler_without_workers_is_a_clear_error(monkeypatch, tmp_path):
             connect(address)
     finally:
         stop(scheduler)
+
+
+def test_a_scheduler_lost_mid_run_stops_grading_with_a_clear_error(tmp_path):
+    scheduler, address = start_scheduler(tmp_path)
+    ours = Cluster(tmp_path, scheduler, address)
+    try:
+        ours.start_worker()
+        ours.wait_for(1)
+        with DaskRunner(address, sandbox=False) as runner:
+            outcomes = runner.map(time.sleep, [0.1, 60, 60])
+            assert next(outcomes) == (0.1, None)
+            stop(scheduler)
+            said = r"grading stopped: Dask cancelled the jobs on .* \(scheduler-connection-lost\); what was graded"
+            with pytest.raises(CourseError, match=said):
+                next(outcomes)
+    finally:
+        for worker in ours.workers:
+            stop(worker)
+        stop(scheduler)
