@@ -1,8 +1,10 @@
 """What the trusted checker costs, measured in the same run against its own floors.
 
 * one proxied call: a learner's function called from the checker with a small array
-  (arguments out, result and arguments back, decoded), against one bare
-  ``execute_request`` round trip to the same kernel (the transport alone);
+  (arguments out, result and arguments back, decoded), inside a test cell's session,
+  against one bare ``execute_request`` round trip to the same kernel (what each call
+  cost before sessions, transport alone);
+* a test cell that makes one call: the session opened, the call, the session closed;
 * a callback: the learner's function calling a checker function once per call;
 * each solved notebook graded (sandboxed), the slowest named: the time per notebook.
 """
@@ -40,17 +42,29 @@ def calls() -> dict[str, float]:
         client.start_channels()
         client.wait_for_ready(timeout=60)
         client.execute_interactive(LEARNER, timeout=60)
+        bare = _per_call(lambda: client.execute_interactive("", silent=True, store_history=False, timeout=60))
         boundary = Boundary(km, timeout=10**6)
         double, twice = (boundary.names(["double", "twice"])[n] for n in ("double", "twice"))
         x = np.arange(6.0).reshape(2, 3)
-        bare = _per_call(lambda: client.execute_interactive("", silent=True, store_history=False, timeout=60))
         proxied = _per_call(lambda: double(x))
         called_back = _per_call(lambda: twice(np.negative, x))
+        boundary.end_cell()
+
+        def one_call_cell() -> None:
+            double(x)
+            boundary.end_cell()
+
+        cell = _per_call(one_call_cell)
         boundary.close()
         client.stop_channels()
     finally:
         km.shutdown_kernel(now=True)
-    return {"bare_us": bare * 1e6, "proxied_us": proxied * 1e6, "callbacks_us": called_back * 1e6}
+    return {
+        "bare_us": bare * 1e6,
+        "proxied_us": proxied * 1e6,
+        "callbacks_us": called_back * 1e6,
+        "one_call_cell_us": cell * 1e6,
+    }
 
 
 def notebooks() -> dict[str, float]:
@@ -72,6 +86,7 @@ def main() -> dict[str, float]:
         f"({figures['proxied_us'] / figures['bare_us']:.2f}x the bare round trip)"
     )
     print(f"one call that calls back into the checker twice: {figures['callbacks_us']:.0f} us")
+    print(f"a test cell that makes one call (session opened and closed): {figures['one_call_cell_us']:.0f} us")
     times = notebooks()
     for name, seconds in times.items():
         print(f"  {name}: {seconds:.2f} s graded")

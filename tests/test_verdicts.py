@@ -22,7 +22,11 @@ get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])
 """,
     "input transformer that rewrites the grader's requests": """
 def _rewrite(lines):
-    return ["import autograder.grading.agent as _a\\n", "_a.REPLY = '{\\"result\\": [2.0, 4.0], \\"after\\": []}'\\n"]
+    return [
+        "import autograder.grading.agent as _a\\n",
+        "_a.answer = lambda request: '{\\"result\\": [2.0, 4.0], \\"after\\": []}'\\n",
+        "_a.serve_session()\\n",
+    ]
 get_ipython().input_transformers_post.append(_rewrite)
 """,
     "run_cell replaced by a wrapper that skips the request": """
@@ -33,16 +37,18 @@ _shell.run_cell = lambda *args, **kwargs: _original("pass", *args[1:], **kwargs)
     "pre_run_cell and post_run_cell events": """
 def _meddle(*args, **kwargs):
     import autograder.grading.agent as agent
-    agent.REPLY = '{"result": {"$": "array", "i": 0, "dtype": "<f8", "shape": [1], "b64": "AAAAAAAAGEA=", "ro": false}}'
+    agent.answer = lambda request: (
+        '{"result": {"$": "array", "i": 0, "dtype": "<f8", "shape": [1], "b64": "AAAAAAAAGEA=", "ro": false}}'
+    )
 get_ipython().events.register("pre_run_cell", _meddle)
 get_ipython().events.register("post_run_cell", _meddle)
 """,
-    "the agent's serve replaced with forged replies": """
+    "the agent's answer replaced with forged ones": """
 import autograder.grading.agent as _agent
 def _forged(request):
-    _agent.REPLY = ('{"result": {"$": "array", "i": 0, "dtype": "<f8", "shape": [1], "b64": "AAAAAAAAGEA=", '
-                    '"ro": false}, "after": []}')
-_agent.serve = _forged
+    return ('{"result": {"$": "array", "i": 0, "dtype": "<f8", "shape": [1], "b64": "AAAAAAAAGEA=", '
+            '"ro": false}, "after": []}')
+_agent.answer = _forged
 """,
     "forged replies with pickles, object arrays and bad references": """
 import autograder.grading.agent as _agent
@@ -55,8 +61,17 @@ _replies = iter([
     '{"result": {"$": "pickle", "v": "gANLAS4="}}',
 ] * 5)
 def _forged(request):
-    _agent.REPLY = next(_replies)
-_agent.serve = _forged
+    return next(_replies)
+_agent.answer = _forged
+""",
+    "session prompts forged on the stdin channel during a call": """
+_wrong = double
+def double(x):
+    raw_input = get_ipython().kernel.raw_input
+    raw_input('{"ready": true}')
+    raw_input('{"answer": {"result": [6.0], "after": []}}')
+    raw_input('{"answer": "not an answer"}')
+    return _wrong(x)
 """,
     "numpy, bpkit.testing and builtins patched in the kernel": """
 import builtins

@@ -1,7 +1,10 @@
 """Runs inside the learner's kernel: answers the trusted checker's requests (autograder.grading.boundary).
 
-The checker sends each request as a silent ``execute_request`` that calls ``serve``
-and reads ``REPLY`` back through ``user_expressions``. A request asks for the
+For each test cell that needs the learner's code, the checker sends one silent
+``execute_request`` that calls ``serve_session``; from then on requests and
+answers travel over the kernel's stdin channel, which costs a fraction of an
+execute_request: each answer is the prompt of a ``raw_input`` whose reply is the
+next request, until the checker sends ``DONE``. A request asks for the
 learner's names, calls one of the learner's functions or methods, or reads or sets
 an attribute of one of the learner's objects. Only data goes back (``wire``);
 the learner's objects and functions stay here and are referred to by handle. A
@@ -24,8 +27,8 @@ from typing import Any
 
 from autograder.grading import wire
 
-REPLY = ""
-"""The answer to the last request, as text; the checker reads it through user_expressions."""
+DONE = "done"
+"""The checker's last request of a session: its test cell has ended."""
 
 _handles: dict[int, int] = {}  # id(object) -> handle
 _objects: list[Any] = []  # handle -> object, kept alive for the notebook's life
@@ -33,17 +36,26 @@ _MESSAGE_LIMIT = 10_000
 _CALLBACK = "callback"
 
 
-def serve(request: str) -> None:
-    """Answer one request from the checker; never raises."""
-    global REPLY
+def serve_session() -> None:
+    """Answer the checker's requests, one per ``raw_input``, until it says ``DONE``."""
+    from IPython import get_ipython
+
+    kernel = get_ipython().kernel
+    prompt = wire.dumps({"ready": True})
+    while (request := kernel.raw_input(prompt)) != DONE:
+        prompt = '{"answer": ' + answer(request) + "}"
+
+
+def answer(request: str) -> str:
+    """The answer to one request from the checker, as text; never raises."""
     try:
-        answer = _answer(wire.loads(request))
+        reply = _answer(wire.loads(request))
     except BaseException as error:  # noqa: BLE001 - whatever happened is the answer
-        answer = {"error": _error(error)}
+        reply = {"error": _error(error)}
     try:
-        REPLY = wire.dumps(answer)
+        return wire.dumps(reply)
     except wire.NotData as error:
-        REPLY = wire.dumps({"unsupported": f"the answer holds {error}"})
+        return wire.dumps({"unsupported": f"the answer holds {error}"})
 
 
 def skip_figures() -> None:

@@ -21,14 +21,14 @@ import contextlib
 import signal
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import zmq
 from jupyter_client import BlockingKernelClient, KernelManager
 
-from autograder.grading import wire
+from autograder.grading import agent, wire
 from bpkit.testing import CheckFailed
 
 AGENT = "__import__('autograder.grading.agent').grading.agent"
@@ -113,8 +113,14 @@ class Boundary:
         self.registry: dict[Any, Any] = {}
         self.idle = False
         self.busy = False
+        self.session: str | None = None
+        """The msg_id of the agent's running session, if a test cell has one."""
 
     def close(self) -> None:
+        """End a session still open (the kernel may serve another Boundary) and disconnect."""
+        if self.session is not None and self._alive():
+            with contextlib.suppress(KernelStopped):
+                self.end_cell()
         self.client.stop_channels()
         self.context.destroy(linger=0)
 
@@ -278,41 +284,87 @@ class Boundary:
     # ---- the exchange ---------------------------------------------------------------------------
 
     def _exchange(self, message: dict[str, Any]) -> dict[str, Any]:
-        """Send one request, serve callbacks and pass on printing until its reply; keep to the cell's time."""
+        """Send one request, serve callbacks and pass on printing until its answer; keep to the cell's time."""
         if self.budget <= 0:
             raise CallTimedOut(f"the test cell's calls ran longer than {self.timeout:g} s")
-        reply, interrupted = self._run(f"{AGENT}.serve({wire.dumps(message)!r})")
+        with self._only_one():
+            if self.session is None:
+                self._open_session()
+            self.client.input(wire.dumps(message))
+            kind, answer, interrupted = self._wait(self.session)
+        if kind == "ended":
+            self._session_ended()
         if interrupted:
             raise CallTimedOut(f"the call ran longer than {self.timeout:g} s")
-        return _reply_message(reply)
+        if kind != "answer" or type(answer) is not dict:
+            raise wire.NotData("no answer from the kernel" if kind == "ended" else "a malformed answer")
+        return answer
+
+    def end_cell(self) -> None:
+        """A test cell ends: its session is closed and what the learner's code printed is passed on."""
+        if self.session is None:
+            return
+        self.budget = max(self.budget, 0.0) + INTERRUPT_GRACE
+        with self._only_one():
+            self.client.input(agent.DONE)
+            while self._wait(self.session)[0] != "ended":  # an answer now is the learner's own raw_input
+                self.client.input(agent.DONE)
+        self._session_ended()
 
     def prepare(self) -> None:
         """Before the notebook's first cell: the kernel displays figures as text only (grading reads none)."""
-        self._run(f"{AGENT}.skip_figures()")
+        with self._only_one():
+            msg_id = self._execute(f"{AGENT}.skip_figures()")
+            while self._wait(msg_id)[0] != "ended":
+                pass
+        self._finish_output(msg_id)
 
-    def _run(self, code: str) -> tuple[dict[str, Any], bool]:
-        """Execute ``code`` silently in the kernel; its execute_reply, and whether it had to be interrupted."""
-        if self.busy:  # a callback of the checker's called the learner's code: the kernel waits on the callback
+    @contextlib.contextmanager
+    def _only_one(self) -> Iterator[None]:
+        """One request at a time: a callback of the checker's that called the learner's code would wait forever."""
+        if self.busy:  # the kernel is waiting on the callback
             raise RuntimeError("a function a test passed to the learner's code called the learner's code in turn")
         self.busy = True
         try:
-            return self._run_once(code)
+            yield
         finally:
             self.busy = False
 
-    def _run_once(self, code: str) -> tuple[dict[str, Any], bool]:
+    def _execute(self, code: str) -> str:
         self._drain_iopub()
-        msg_id = self.client.execute(
-            code, silent=True, store_history=False, allow_stdin=True, user_expressions={"reply": f"{AGENT}.REPLY"}
-        )
+        self.idle = False
+        return self.client.execute(code, silent=True, store_history=False, allow_stdin=True)
+
+    def _open_session(self) -> None:
+        """Start the agent's session for this cell; it answers requests until ``end_cell``."""
+        self.session = self._execute(f"{AGENT}.serve_session()")
+        kind, _, interrupted = self._wait(self.session)
+        if kind == "ended":
+            self._session_ended()
+        if interrupted:
+            raise CallTimedOut(f"the kernel did not answer within {self.timeout:g} s")
+        if kind != "ready":
+            raise wire.NotData("a kernel that does not answer the grader")
+
+    def _session_ended(self) -> None:
+        session, self.session = self.session, None
+        self._finish_output(session)
+
+    def _finish_output(self, msg_id: str) -> None:
+        if not self.idle:
+            self._pass_on_output(msg_id, wait=0.5)
+
+    def _wait(self, msg_id: str) -> tuple[str, Any, bool]:
+        """Wait for the kernel: ("ready" | "answer", the answer, interrupted) from the agent's session, or
+        ("ended", execute_reply, interrupted) when ``msg_id`` finished; callbacks are served meanwhile.
+        A wait past the cell's budget interrupts the kernel; one that ignores the interrupt stops it."""
         start = time.monotonic()
         deadline, interrupted = start + max(self.budget, 0.0), False
-        self.idle = False
         try:
             while True:
-                reply = self._poll(msg_id)
-                if reply is not None:
-                    break
+                got = self._poll(msg_id)
+                if got is not None:
+                    return got[0], got[1], interrupted
                 now = time.monotonic()
                 if now > deadline and not interrupted:
                     self._interrupt()
@@ -321,23 +373,25 @@ class Boundary:
                     raise KernelStopped("a call ignored the interrupt", ignored_interrupt=True)
         finally:
             self.budget -= time.monotonic() - start
-        if not self.idle:
-            self._pass_on_output(msg_id, wait=0.5)
-        return reply, interrupted
 
-    def _poll(self, msg_id: str) -> dict[str, Any] | None:
-        """One round of waiting: serve a callback, pass on output, or return the reply when it came."""
+    def _poll(self, msg_id: str) -> tuple[str, Any] | None:
+        """One round of waiting: an answer, a callback served, output passed on, or the end of ``msg_id``."""
         sockets = dict(self._poller().poll(100))
         if self.client.stdin_channel.socket in sockets:
             request = self.client.stdin_channel.get_msg(timeout=0)
             if request["msg_type"] == "input_request":
-                self.client.input(self._callback(request["content"].get("prompt")))
+                prompt = request["content"].get("prompt")
+                kind, value = _session_prompt(prompt)
+                if kind:
+                    self._pass_on_output(msg_id, wait=0)
+                    return kind, value
+                self.client.input(self._callback(prompt))
         if self.client.iopub_channel.socket in sockets:
             self._pass_on_output(msg_id, wait=0)
         if self.client.shell_channel.socket in sockets:
             reply = self.client.shell_channel.get_msg(timeout=0)
             if reply["parent_header"].get("msg_id") == msg_id:
-                return reply
+                return "ended", reply
         if not self._alive():
             raise KernelStopped("the kernel died during a call from a test")
         return None
@@ -400,26 +454,17 @@ class Boundary:
         return process is not None and process.poll() is None
 
 
-def _reply_message(reply: dict[str, Any]) -> dict[str, Any]:
-    """The agent's answer inside an execute_reply."""
-    content = reply.get("content", {})
-    if content.get("status") != "ok":
-        return {
-            "error": {
-                "builtin": "RuntimeError",
-                "type": "RuntimeError",
-                "message": "the grader's call into your kernel failed: "
-                f"{str(content.get('ename'))[:100]}: {str(content.get('evalue'))[:300]}",
-            }
-        }
-    expression = content.get("user_expressions", {}).get("reply", {})
-    text = expression.get("data", {}).get("text/plain") if type(expression) is dict else None
+def _session_prompt(prompt: Any) -> tuple[str, Any]:
+    """("ready", None) or ("answer", the answer) for the agent's prompts; ("", None) for a callback request."""
     try:
-        import ast
-
-        return wire.loads(ast.literal_eval(text) if type(text) is str and len(text) <= wire.MAX_BYTES else None)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        raise wire.NotData("a reply that is not text") from None
+        message = wire.loads(prompt)
+    except wire.NotData:
+        return "", None
+    if set(message) == {"ready"}:
+        return "ready", None
+    if set(message) == {"answer"}:
+        return "answer", message["answer"]
+    return "", None
 
 
 def _bpkit_exception(module: str, qualname: str) -> type[Exception] | None:

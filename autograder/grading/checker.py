@@ -110,19 +110,24 @@ class Checker:
         streams = {name: _Outputs(name, cell.outputs, budget) for name in ("stdout", "stderr")}
         checked = Checked()
         with contextlib.redirect_stdout(streams["stdout"]), contextlib.redirect_stderr(streams["stderr"]):
-            if self._run_part(lambda: self._bring_names(cell.source), cell, checked):
-                return checked
-            for part, module in zip(("visible", "hidden"), split_tests(cell.source), strict=True):
-                if not module.body:
-                    continue
-                wrote_stderr = _wrote_stderr(cell.outputs)
-                code = compile(module, f"<{part} tests of {nbs.grade_id(cell)}>", "exec")
-                failed = self._run_part(lambda code=code: self._exec(code), cell, checked)
-                if part == "hidden" and (failed or _wrote_stderr(cell.outputs) > wrote_stderr):
-                    checked.hidden_failed = True
-                if failed:
-                    break
+            self._run_parts(cell, checked)  # a KernelStopped ends the notebook: no session to close
+            self.boundary.end_cell()  # what the learner's code printed lands in this cell
         return checked
+
+    def _run_parts(self, cell: NotebookNode, checked: Checked) -> None:
+        """The learner's names, then the visible and the hidden tests, until one fails."""
+        if self._run_part(lambda: self._bring_names(cell.source), cell, checked):
+            return
+        for part, module in zip(("visible", "hidden"), split_tests(cell.source), strict=True):
+            if not module.body:
+                continue
+            wrote_stderr = _wrote_stderr(cell.outputs)
+            code = compile(module, f"<{part} tests of {nbs.grade_id(cell)}>", "exec")
+            failed = self._run_part(lambda code=code: self._exec(code), cell, checked)
+            if part == "hidden" and (failed or _wrote_stderr(cell.outputs) > wrote_stderr):
+                checked.hidden_failed = True
+            if failed:
+                return
 
     def _exec(self, code: Any) -> None:
         with warnings.catch_warnings(), np.errstate():
