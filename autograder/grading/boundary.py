@@ -371,6 +371,9 @@ class Boundary:
                     interrupted, deadline = True, now + INTERRUPT_GRACE
                 elif now > deadline:
                     raise KernelStopped("a call ignored the interrupt", ignored_interrupt=True)
+        except KernelStopped:
+            self.session = None  # nothing more is asked of this kernel, not even to close the session
+            raise
         finally:
             self.budget -= time.monotonic() - start
 
