@@ -62,11 +62,12 @@ class Settings:
     sandbox: Limits | None = Limits()
 
 
-def job_key(job: Job, settings: Settings) -> str:
-    """What a result depends on: submission bytes, instructor notebook bytes, grader version, settings."""
+def job_key(submission: bytes | None, source: bytes, settings: Settings) -> str:
+    """What a result depends on: submission bytes (None: not handed in), instructor notebook bytes,
+    grader version, settings."""
     digest = hashlib.sha256()
-    digest.update(job.submission.read_bytes() if job.submission else b"<missing>")
-    digest.update(job.source.read_bytes())
+    digest.update(submission if submission is not None else b"<missing>")
+    digest.update(source)
     digest.update(f"{GRADER_VERSION}:{settings}".encode())
     return digest.hexdigest()
 
@@ -90,10 +91,10 @@ def zero_result(
     return NotebookResult(notebook, cells, status, error, sandboxed=sandboxed)
 
 
-def missing_result(job: Job, sandboxed: bool) -> NotebookResult:
-    """A zero for every test cell of a notebook nobody handed in."""
+def missing_result(job: Job, source: bytes, sandboxed: bool) -> NotebookResult:
+    """A zero for every test cell of a notebook nobody handed in (``source``: the instructor notebook's bytes)."""
     why, message = f"{job.notebook} was not handed in", "no notebook was handed in"
-    return zero_result(job.notebook, nbs.read(job.source), NotebookStatus.MISSING, why, message, sandboxed)
+    return zero_result(job.notebook, nbs.reads(source), NotebookStatus.MISSING, why, message, sandboxed)
 
 
 @dataclass(frozen=True)
@@ -127,13 +128,6 @@ class Task:
     key: str
     autograded: Path
     payload: Payload
-
-
-def make_task(job: Job, key: str, autograded: Path, settings: Settings) -> Task:
-    """The task for a job that has a submission: its payload carries the bytes of both notebooks."""
-    assert job.submission is not None
-    payload = Payload(job.notebook, job.submission.read_bytes(), job.source.read_bytes(), settings, this_grader())
-    return Task(job, key, autograded, payload)
 
 
 def run_payload(payload: Payload) -> Graded:
@@ -267,18 +261,24 @@ def _to_grade(
 ) -> list[Task]:
     """The jobs whose stored result is missing or stale, as tasks; a notebook not handed in is stored at once."""
     todo = []
+    sources: dict[Path, bytes] = {}  # each instructor notebook read once, its bytes shared by every payload
     for job in jobs:
-        key = job_key(job, settings)
+        if job.source not in sources:
+            sources[job.source] = job.source.read_bytes()
+        source = sources[job.source]
+        submission = job.submission.read_bytes() if job.submission else None
+        key = job_key(submission, source, settings)
         stored = workspace.load_result(job.student, job.assignment, job.notebook)
         if stored is not None and stored.key == key and not force:
             summary.skipped += 1
-        elif job.submission is None:
-            missing = missing_result(job, settings.sandbox is not None)
+        elif submission is None:
+            missing = missing_result(job, source, settings.sandbox is not None)
             workspace.save_result(StoredResult.from_result(job.student, job.assignment, key, missing))
             summary.missing += 1
         else:
+            payload = Payload(job.notebook, submission, source, settings, this_grader())
             autograded = workspace.autograded(job.student, job.assignment, job.notebook)
-            todo.append(make_task(job, key, autograded, settings))
+            todo.append(Task(job, key, autograded, payload))
     return todo
 
 

@@ -11,7 +11,6 @@ import csv
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import pytest
 
 from autograder.cli import main
 from autograder.gradebook import open_gradebook
+from autograder.lab import free_port
 from autograder.workspace import Workspace
 from tests.class_support import SAMPLE_TIMEOUT
 
@@ -38,12 +38,6 @@ def postgres_bin() -> Path:
 def as_postgres(argv: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: then its programs run as the ``postgres`` user."""
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ attacker gets its stated score with a reason.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import socket
@@ -30,13 +29,14 @@ from autograder.grading.pipeline import grade_notebook
 from autograder.paths import REPO, SOLUTIONS, assignments
 from autograder.sandbox import SANDBOX_UID_BASE, Limits
 from autograder.workspace import Workspace
+from tests.class_support import digests
 
 pytestmark = pytest.mark.slow
 
 FIRST = assignments(SOLUTIONS)[0]
 TIMEOUT = 15
 HONEST = ("h1-complete", "h2-half")
-SKIP_DIRS = {".venv", ".git", "__pycache__", ".pytest_cache", "workspace", "artifacts", ".ipynb_checkpoints"}
+SKIP_DIRS = frozenset({".venv", ".git", "__pycache__", ".pytest_cache", "workspace", "artifacts", ".ipynb_checkpoints"})
 
 
 class Listener:
@@ -60,17 +60,6 @@ class Listener:
                     self.connections.append(connection.recv(100))
                 except OSError:
                     self.connections.append(b"")
-
-
-def digests(root: Path, skip_student: str | None = None) -> dict[str, str]:
-    """sha256 of every file below root (skipping tool caches), by relative path."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if SKIP_DIRS & set(relative.parts) or not path.is_file() or path.is_symlink():
-            continue
-        found[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
 
 
 def sandbox_processes() -> list[str]:
@@ -105,15 +94,15 @@ def run_class(root: Path, files: dict[str, bytes], canaries: list[Path]) -> dict
         path.write_bytes(data)
     workspace = Workspace(root / "workspace")
     collect(incoming, workspace)
-    submitted = digests(workspace.submitted)
-    repo, outside = digests(REPO), {str(c): c.read_bytes() for c in canaries}
+    submitted = digests(workspace.submitted, SKIP_DIRS)
+    repo, outside = digests(REPO, SKIP_DIRS), {str(c): c.read_bytes() for c in canaries}
     summary = grade(workspace, [FIRST], timeout=TIMEOUT, progress=False)
     return {
         "workspace": workspace,
         "summary": summary,
         "results": {r.student: r for r in workspace.results()},
-        "submitted_unchanged": digests(workspace.submitted) == submitted,
-        "repo_changes": sorted(set(digests(REPO).items()) ^ set(repo.items())),
+        "submitted_unchanged": digests(workspace.submitted, SKIP_DIRS) == submitted,
+        "repo_changes": sorted(set(digests(REPO, SKIP_DIRS).items()) ^ set(repo.items())),
         "outside_unchanged": {str(c): c.read_bytes() for c in canaries} == outside,
         "survivors": sandbox_processes(),
     }
