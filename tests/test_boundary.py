@@ -6,15 +6,25 @@ through proxies, as the test cells do when a notebook is graded.
 
 from __future__ import annotations
 
+import threading
 import warnings
 
 import numpy as np
 import pytest
+import zmq
 from jupyter_client import KernelManager
 
 import bpkit.activations
 from autograder.grading import wire
-from autograder.grading.boundary import Boundary, CallTimedOut, KernelStopped, LearnerFunction, NotPlainData
+from autograder.grading.boundary import (
+    Boundary,
+    CallTimedOut,
+    ConnectedClient,
+    KernelStopped,
+    LearnerFunction,
+    NotPlainData,
+)
+from autograder.lab import free_port
 from bpkit.testing import DelegationError, check_array, check_raises, count_calls, forbid
 
 pytestmark = pytest.mark.slow
@@ -113,6 +123,24 @@ def learner(kernel):
 
 def proxy(learner, name):
     return learner.names([name])[name]
+
+
+def test_the_stdin_socket_is_connected_before_the_checker_uses_it():
+    """The kernel's ROUTER drops a prompt to a peer it does not know yet: a session opened
+    before the handshake finished waited for a "ready" that never came (seen once in CI)."""
+    context = zmq.Context()
+    kernel = context.socket(zmq.ROUTER)
+    handshakes = kernel.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
+    port = free_port()
+    late = threading.Timer(0.3, kernel.bind, [f"tcp://127.0.0.1:{port}"])  # a kernel slow to listen
+    late.start()
+    client = ConnectedClient(context=context, ip="127.0.0.1", stdin_port=port)
+    stdin = client.connect_stdin(identity=b"checker")
+    late.join()
+    assert handshakes.poll(50), "connect_stdin returned before the kernel knew the checker's socket"
+    for socket in (stdin, handshakes, kernel):
+        socket.close(linger=0)
+    context.term()
 
 
 def test_plain_data_round_trips_with_its_types(learner):

@@ -34,6 +34,8 @@ from bpkit.testing import CheckFailed
 AGENT = "__import__('autograder.grading.agent').grading.agent"
 INTERRUPT_GRACE = 5.0
 """Seconds a call has to stop after it was interrupted, before its kernel is stopped."""
+CONNECT_TIMEOUT = 10.0
+"""Seconds the checker's stdin socket has to finish connecting to the kernel."""
 
 
 class CallTimedOut(BaseException):
@@ -106,7 +108,7 @@ class Boundary:
         self.budget = timeout
         self.context = zmq.Context()
         self.context.setsockopt(zmq.MAXMSGSIZE, wire.MAX_BYTES + 64 * 1024)
-        self.client = BlockingKernelClient(context=self.context)
+        self.client = ConnectedClient(context=self.context)
         self.client.load_connection_info(km.get_connection_info())
         self.client.start_channels(hb=False)
         self.callbacks: list[Callable[..., Any]] = []
@@ -455,6 +457,32 @@ class Boundary:
     def _alive(self) -> bool:
         process = getattr(self.km.provisioner, "process", None)
         return process is not None and process.poll() is None
+
+
+class ConnectedClient(BlockingKernelClient):
+    """A kernel client whose stdin socket has finished connecting before it is used.
+
+    The kernel sends its prompts from a ROUTER socket, which silently drops a message to
+    a peer whose handshake has not finished: a session opened right away would wait
+    for a "ready" prompt that never comes.
+    """
+
+    def connect_stdin(self, identity: bytes | None = None) -> zmq.Socket:
+        socket = self.context.socket(zmq.DEALER)
+        socket.linger = 1000
+        if identity:
+            socket.identity = identity
+        monitor = socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
+        try:
+            socket.connect(self._make_url("stdin"))
+            connected = monitor.poll(int(CONNECT_TIMEOUT * 1000))
+        finally:
+            socket.disable_monitor()
+            monitor.close(linger=0)
+        if not connected:
+            socket.close(linger=0)
+            raise KernelStopped(f"the kernel's stdin channel did not connect within {CONNECT_TIMEOUT:g} s")
+        return socket
 
 
 def _session_prompt(prompt: Any) -> tuple[str, Any]:
