@@ -3,29 +3,20 @@
 Submodules load on first use (``bpkit.plots`` pulls in matplotlib, ``bpkit.widgets``
 ipywidgets), so ``import bpkit`` stays fast.
 
-Modules: activations, descent, losses, network, gradcheck, shapes, datasets, plots,
-widgets, testing.
+Modules: activations, losses, network, descent, gradcheck, shapes, graph (computational
+graphs), datasets, plots, widgets, testing.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from types import ModuleType
 
 __version__ = "0.1.0"
 
-_SUBMODULES = (
-    "activations",
-    "descent",
-    "losses",
-    "network",
-    "gradcheck",
-    "shapes",
-    "datasets",
-    "plots",
-    "widgets",
-    "testing",
-)
+_SUBMODULES = tuple(sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")))
+"""Every module of the package, found on disk: a new module is listed without editing this file."""
 
 __all__ = list(_SUBMODULES)
 

@@ -20,3 +20,15 @@ def test_submodules_load_lazily():
 
     assert bpkit.shapes.symbolic_shape("A1") == "(n[1], m)"
     assert "descent" in dir(bpkit)
+
+
+def test_every_module_of_the_package_is_reachable_as_an_attribute():
+    import pathlib
+
+    import bpkit
+
+    on_disk = sorted(p.stem for p in pathlib.Path(bpkit.__file__).parent.glob("*.py") if not p.stem.startswith("_"))
+    assert "graph" in on_disk
+    for name in on_disk:
+        assert getattr(bpkit, name).__name__ == f"bpkit.{name}", name
+    assert sorted(bpkit.__all__) == on_disk
