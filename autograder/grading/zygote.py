@@ -44,6 +44,7 @@ WARM_MODULES = (
     "matplotlib.pyplot",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    "ipykernel.debugger",
     "autograder.grading.agent",
 )
 """Imported once, before any fork, with every bpkit module but those in COLD."""
