@@ -12,8 +12,9 @@ What a sandboxed kernel sees and may do:
 * network: a network namespace of its own with only a loopback; the kernel
   talks to the grader over Unix sockets (jupyter_client's ``ipc`` transport).
 * processes: a PID namespace of its own, so it can neither see nor signal
-  anything outside; when the kernel ends, the namespace and everything started
-  in it end too. Under a root grader each sandbox runs as its own unprivileged
+  anything outside; when the sandbox ends, the namespace and everything started
+  in it end too (a warm sandbox, autograder.warm_start, kills what each kernel
+  started before it forks the next). Under a root grader each sandbox runs as its own unprivileged
   uid, so its process limit (which stops fork bombs) is its own.
 * resources: address space, CPU seconds and processes are capped with rlimits,
   the scratch by the tmpfs size; the out-of-memory killer takes sandbox
