@@ -208,13 +208,11 @@ class ForkedKernelManager(SandboxedKernelManager):
         self._reconcile_connection_info(self.provisioner.connection_info)
 
     def destroy(self) -> None:
-        """The kernel and all it started end; the zygote is ready for the next one (or ended, if it is not)."""
-        global _zygote
+        """The kernel and all it started end; the zygote is ready for the next one (or ended, if it is not:
+        ``_warm`` then replaces it)."""
         try:
-            self.zygote.reset()
-        except ZygoteFailed:
-            if _zygote is self.zygote:
-                _zygote = None
+            with suppress(ZygoteFailed):
+                self.zygote.reset()
         finally:
             self.zygote.busy = False
             with suppress(OSError):

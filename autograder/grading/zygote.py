@@ -10,7 +10,7 @@ could pass through the sandbox it shares with earlier children is removed by
 
 * processes: every process in the sandbox but the zygote is killed (``kill(-1)``
   is atomic against forks) and the zygote waits until they are gone;
-* files: the scratch /tmp is emptied and its folders made again;
+* files: the scratch /tmp is emptied (the folders bwrap made in it stay, empty);
 * System V IPC objects are removed (``ipcrm --all``); /dev/shm is read-only.
 
 The zygote is not dumpable, so its children, which run as the same uid, can
