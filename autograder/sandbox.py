@@ -12,8 +12,9 @@ What a sandboxed kernel sees and may do:
 * network: a network namespace of its own with only a loopback; the kernel
   talks to the grader over Unix sockets (jupyter_client's ``ipc`` transport).
 * processes: a PID namespace of its own, so it can neither see nor signal
-  anything outside; when the kernel ends, the namespace and everything started
-  in it end too. Under a root grader each sandbox runs as its own unprivileged
+  anything outside; when the sandbox ends, the namespace and everything started
+  in it end too (a warm sandbox, autograder.warm_start, kills what each kernel
+  started before it forks the next). Under a root grader each sandbox runs as its own unprivileged
   uid, so its process limit (which stops fork bombs) is its own.
 * resources: address space, CPU seconds and processes are capped with rlimits,
   the scratch by the tmpfs size; the out-of-memory killer takes sandbox
@@ -43,13 +44,11 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
 from autograder.errors import CourseError
+from autograder.grading.zygote import SCRATCH_FOLDERS
 from autograder.paths import REPO
 
 SANDBOX_UID_BASE = 1 << 24
 """A root grader runs each sandbox as uid SANDBOX_UID_BASE + the grading process's pid: unique while it runs."""
-
-SCRATCH_FOLDERS = ("/tmp/home", "/tmp/work", "/tmp/home/.cache", "/tmp/home/.cache/matplotlib")
-"""Folders made in the scratch /tmp: HOME, the working directory, and matplotlib's cache (see _font_cache)."""
 
 SOCKETS_INSIDE = "/run/kernel"
 """Where the sandbox sees the folder of its kernel's sockets and connection file."""
@@ -92,9 +91,10 @@ LEARNER_PATHS = (
     REPO / "bpkit",
     REPO / "assets",
     REPO / "autograder" / "__init__.py",
-    *(REPO / "autograder" / "grading" / name for name in ("__init__.py", "agent.py", "wire.py")),
+    *(REPO / "autograder" / "grading" / name for name in ("__init__.py", "agent.py", "wire.py", "zygote.py")),
 )
-"""What of the repository learner code may read: the helper package, its data, and the checker's agent."""
+"""What of the repository learner code may read: the helper package, its data, the checker's agent and the
+zygote that forks warm kernels (autograder.warm_start)."""
 
 
 @dataclass(frozen=True)
@@ -223,8 +223,13 @@ def _identity(uid: int) -> tuple[list[str], list[str]]:
     )
 
 
-def bwrap_command(socket_dir: Path, limits: Limits, argv: list[str], uid: int) -> list[str]:
-    """The full bwrap command line running ``argv`` in a fresh sandbox."""
+def bwrap_command(socket_dir: Path, limits: Limits, argv: list[str], uid: int, *, as_init: bool = False) -> list[str]:
+    """The full bwrap command line running ``argv`` in a fresh sandbox.
+
+    With ``as_init``, ``argv`` is the PID namespace's init (pid 1) instead of bwrap's own reaper: no
+    process in the sandbox can then signal it (the kernel delivers to a namespace's init, from inside,
+    only the signals it has a handler for), and it must reap the orphans itself.
+    """
     variables = {**KERNEL_ENV, **{name: os.environ[name] for name in PASSED_ON if name in os.environ}}
     env = [arg for name, value in variables.items() for arg in ("--setenv", name, value)]
     options, prefix = _identity(uid)
@@ -237,6 +242,7 @@ def bwrap_command(socket_dir: Path, limits: Limits, argv: list[str], uid: int) -
         "--unshare-cgroup-try",
         "--die-with-parent",
         "--new-session",
+        *(["--as-pid-1"] if as_init else []),
         *options,
         "--hostname",
         "grading",
@@ -295,6 +301,22 @@ def _wait_exited(processes: list, timeout: float = 10.0) -> None:
             time.sleep(0.01)
 
 
+def kill_tree(process: subprocess.Popen) -> None:
+    """Kill a sandbox's bwrap and everything under it, and wait until all of it is gone."""
+    import psutil
+
+    try:
+        outer = psutil.Process(process.pid)
+        everything = [outer, *outer.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        everything = []
+    for member in everything:
+        with suppress(psutil.NoSuchProcess):
+            member.kill()
+    process.wait()
+    _wait_exited(everything[1:])
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel runs inside bwrap and talks over Unix sockets in ``socket_dir``."""
 
@@ -304,6 +326,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.limits = limits
         self.uid = sandbox_uid()
         self.connection_file = str(socket_dir / "kernel.json")
+        self.sockets_inside = SOCKETS_INSIDE
+        """Where the kernel sees ``socket_dir``."""
         self._kernel_spec = KernelSpec(
             argv=KERNEL_ARGV, display_name="Python 3 (sandboxed)", language="python", interrupt_mode="message"
         )
@@ -317,9 +341,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super()._async_launch_kernel(kernel_cmd, **kw)
 
     def _write_inside_connection_file(self) -> None:
-        """The connection file as the kernel sees it: the same keys, the sockets under SOCKETS_INSIDE."""
+        """The connection file as the kernel sees it: the same keys, the sockets under ``sockets_inside``."""
         info = json.loads(Path(self.connection_file).read_text())
-        info["ip"] = f"{SOCKETS_INSIDE}/kernel"
+        info["ip"] = f"{self.sockets_inside}/kernel"
         inside = self.socket_dir / "inside.json"
         inside.write_text(json.dumps(info))
         os.chown(inside, self.uid, -1)
@@ -327,21 +351,9 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def destroy(self) -> None:
         """Kill everything in the sandbox and wait until it is gone (nbclient does not stop a kernel it was given)."""
-        import psutil
-
         process = self.provisioner.process if self.provisioner is not None else None
-        if process is None:
-            return
-        try:
-            outer = psutil.Process(process.pid)
-            everything = [outer, *outer.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            everything = []
-        for member in everything:
-            with suppress(psutil.NoSuchProcess):
-                member.kill()
-        process.wait()
-        _wait_exited(everything[1:])
+        if process is not None:
+            kill_tree(process)
 
     def freeze(self) -> None:
         """Once the kernel has bound its sockets: no file can be added to or removed from their folder."""

@@ -26,8 +26,9 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
+from autograder import warm_start
 from autograder.defaults import GRADE_TIMEOUT
-from autograder.sandbox import Limits, SandboxedKernelManager, socket_folder
+from autograder.sandbox import Limits, SandboxedKernelManager
 
 UNSANDBOXED_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 """A kernel outside the sandbox (a learner's own check) keeps the caller's environment, with one BLAS thread."""
@@ -126,13 +127,9 @@ def kernel(limits: Limits | None) -> Iterator[dict[str, Any]]:
                 },
             }
         return
-    with socket_folder() as folder:
-        km = SandboxedKernelManager(folder, limits)
-        try:
-            # stdout, stderr: the kernel process's own log, not the learner's output
-            yield {"km": km, "start": {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}}
-        finally:
-            km.destroy()
+    with warm_start.sandboxed_kernel(limits) as km:
+        # stdout, stderr: the kernel process's own log, not the learner's output
+        yield {"km": km, "start": {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}}
 
 
 def forget_cleanup(client: NotebookClient) -> None:

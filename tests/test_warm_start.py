@@ -1,0 +1,215 @@
+"""Warm kernels: forked one after another from one zygote sandbox, and nothing passes from one to the next.
+
+Each test runs a hostile kernel, then an honest one from the same zygote, and checks
+that what the first did (files, processes, IPC objects, patched modules, the zygote
+itself) is gone or harmless for the second; and that solutions and sample students
+get the same grades warm as cold.
+"""
+
+from __future__ import annotations
+
+import psutil
+import pytest
+from jupyter_client import BlockingKernelClient
+from jupyter_core.utils import run_sync
+
+from autograder import notebooks as nbs
+from autograder import sample_class, warm_start
+from autograder.grading.pipeline import grade_notebook
+from autograder.paths import SOLUTIONS, assignments, notebook_files
+from autograder.results import NotebookStatus
+from autograder.sandbox import Limits
+
+pytestmark = pytest.mark.slow
+
+LIMITS = Limits()
+MARKER = "bpcourse-warm-start-test"
+
+
+@pytest.fixture
+def warm():
+    warm_start.enable()
+    yield
+    warm_start.disable()
+
+
+def run(code: str) -> str:
+    """What ``code`` printed in a fresh kernel of this process's zygote (a cold sandbox when warm starts are off)."""
+    printed: list[str] = []
+
+    def keep(message: dict) -> None:
+        if message["msg_type"] == "stream":
+            printed.append(message["content"]["text"])
+        elif message["msg_type"] == "error":
+            printed.append("\n".join(message["content"]["traceback"]))
+
+    with warm_start.sandboxed_kernel(LIMITS) as km:
+        run_sync(km.start_kernel)()
+        client = BlockingKernelClient()
+        client.load_connection_info(km.get_connection_info())
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive(code, timeout=60, output_hook=keep)
+        finally:
+            client.stop_channels()
+            run_sync(km.cleanup_resources)()  # its control socket: left open, it would hang zmq's exit
+    return "".join(printed)
+
+
+def test_kernels_are_forked_from_one_zygote_each_in_a_process_of_its_own(warm):
+    first = run("import os, sys; print(os.getpid(), os.getppid(), 'numpy' in sys.modules)")
+    zygote = warm_start.zygote_pid()
+    second = run("import os, sys; print(os.getpid(), os.getppid(), 'numpy' in sys.modules)")
+    assert zygote is not None and warm_start.zygote_pid() == zygote
+    assert first.split()[1:] == second.split()[1:] == ["1", "True"]  # a child of the zygote, numpy already there
+    assert first.split()[0] != second.split()[0]
+
+
+WALK_SCRATCH = (
+    "import os\n"
+    "def scratch():\n"
+    "    for root, dirs, files in os.walk('/tmp'):\n"
+    "        dirs[:] = [d for d in dirs if not os.path.ismount(os.path.join(root, d))]\n"
+    "        yield root, [os.path.join(root, f) for f in files]\n"
+)
+"""Defines scratch(): each folder of the scratch and its files, mounted folders (a course under /tmp) left out."""
+
+
+def test_files_a_kernel_leaves_are_gone_for_the_next(warm):
+    listing = (
+        WALK_SCRATCH + "import builtins\n"
+        "seen = [(p, oct(os.lstat(p).st_mode)) for root, files in scratch() for p in [root, *files]]\n"
+        "print(hasattr(builtins, 'PLANTED'), os.getcwd(), sorted(seen))"
+    )
+    made = run(listing)  # the first kernel of a new sandbox: the scratch as bwrap made it
+    planted = run(
+        WALK_SCRATCH + "import pathlib\n"
+        "for root, _ in list(scratch()):\n"
+        "    try:\n        (pathlib.Path(root) / 'planted').write_text('x')\n    except OSError:\n        pass\n"
+        "startup = pathlib.Path.home() / '.ipython/profile_default/startup'\n"
+        "startup.mkdir(parents=True)\n"
+        "(startup / '00-planted.py').write_text('import builtins; builtins.PLANTED = True')\n"
+        "pathlib.Path('locked/deeper').mkdir(parents=True); pathlib.Path('locked/deeper/f').write_text('x')\n"
+        "os.chmod('locked/deeper', 0); os.chmod('locked', 0)\n"
+        "for folder in ('/tmp', '/tmp/home'):\n"
+        "    try:\n        os.chmod(folder, 0o700)\n    except OSError:\n        pass\n"  # not the owner under root
+        "print(sorted(os.listdir('.')), sorted(os.listdir('/tmp')))"
+    )
+    assert "locked" in planted and "planted" in planted
+    assert run(listing) == made
+    assert made.startswith("False /tmp/work [")
+
+
+def test_processes_a_kernel_starts_do_not_outlive_it(warm):
+    run(
+        "import subprocess, sys\n"
+        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)', '{MARKER}'])\n"
+        "daemon = 'import os, time\\nif os.fork(): os._exit(0)\\nos.setsid(); time.sleep(600)'\n"
+        f"subprocess.run([sys.executable, '-c', daemon, '{MARKER}'])"  # a daemon: its parent is gone
+    )
+    left = [p.pid for p in psutil.process_iter(["cmdline"]) if MARKER in " ".join(p.info["cmdline"] or [])]
+    assert left == []
+    in_sandbox = psutil.Process(warm_start.zygote_pid()).children(recursive=True)
+    assert len(in_sandbox) == 1, in_sandbox  # the zygote, the sandbox's init
+    seen = run("import os; print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()), os.getpid())")
+    assert seen.split("]")[0] == f"[1, {seen.split()[-1]}"  # the zygote and this kernel
+
+
+def test_ipc_objects_a_kernel_makes_are_removed(warm):
+    made = run(
+        "import ctypes; libc = ctypes.CDLL(None)\n"
+        "print(libc.shmget(0x5eed, 4096, 0o1666), libc.msgget(0x5eed, 0o1666), libc.semget(0x5eed, 1, 0o1666))"
+    )
+    assert all(int(handle) >= 0 for handle in made.split()), made
+    seen = run("print([len(open(f'/proc/sysvipc/{k}').readlines()) - 1 for k in ('shm', 'msg', 'sem')])")
+    assert seen.strip() == "[0, 0, 0]"
+
+
+def test_a_kernel_changes_only_its_own_copy_of_the_modules_and_random_state(warm):
+    first = run(
+        "import numpy as np, bpkit.activations\n"
+        "bpkit.activations.sigmoid = lambda z: 0.5; np.mean = lambda *a, **k: 42\n"
+        "print(np.random.randint(10**9))"
+    )
+    second = run(
+        "import numpy as np, bpkit.activations\n"
+        "print(np.random.randint(10**9), bpkit.activations.sigmoid(0.0), np.mean([1.0, 3.0]))"
+    )
+    assert second.split()[1:] == ["0.5", "2.0"]
+    assert second.split()[0] != first.strip()  # each kernel draws its own random state
+
+
+def test_the_zygote_cannot_be_traced_read_or_written_through_proc(warm):
+    tried = run(
+        "import os\n"
+        "for path, mode in [('/proc/1/mem', 'rb'), ('/proc/1/environ', 'rb'), ('/proc/1/fd/1', 'wb'), "
+        "('/proc/1/fd/0', 'rb')]:\n"
+        "    try:\n"
+        "        open(path, mode).close(); print('opened', path)\n"
+        "    except OSError as error:\n"
+        "        print('refused', path, type(error).__name__)\n"
+        "import ctypes; libc = ctypes.CDLL(None, use_errno=True)\n"
+        "print('ptrace', libc.ptrace(16, 1, 0, 0), ctypes.get_errno())"  # PTRACE_ATTACH
+    )
+    assert "opened" not in tried, tried
+    assert tried.count("refused") == 4
+    assert "ptrace -1" in tried
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "os.kill(1, signal.SIGKILL)",
+        "os.kill(1, signal.SIGSTOP)",
+        "os.kill(-1, signal.SIGKILL) if os.fork() else os.pause()",  # a child to kill: else kill(-1) finds none
+        "[os.kill(1, n) for n in signal.valid_signals() if n not in (signal.SIGKILL, signal.SIGSTOP)]",
+    ],
+)
+def test_a_kernel_can_neither_kill_nor_stop_the_zygote(warm, attack):
+    run("print('warm')")
+    zygote = warm_start.zygote_pid()
+    after = run(f"import os, signal\n{attack}\nprint('kernel', os.getpid(), 'survived')")
+    assert after.split()[0::2] == ["kernel", "survived"]  # kill(-1) spares the caller; the zygote ignored the rest
+    assert run("print(6 * 7)").strip() == "42"
+    assert warm_start.zygote_pid() == zygote  # the same sandbox forked the next kernel
+
+
+def test_a_zygote_that_fails_is_replaced_by_a_new_sandbox(warm):
+    run("print('warm')")
+    first = warm_start.zygote_pid()
+    sandbox = psutil.Process(first)
+    sandbox.children()[0].kill()  # the zygote, killed from outside: the namespace ends with it
+    sandbox.wait(timeout=10)
+    assert run("print(6 * 7)").strip() == "42"
+    assert warm_start.zygote_pid() not in (None, first)
+    assert not psutil.pid_exists(first) or psutil.Process(first).status() == psutil.STATUS_ZOMBIE
+
+
+def test_sample_students_get_the_same_grades_warm_and_cold(tmp_path):
+    """Typical mistakes in every notebook, half-done work, a kernel that exits and the sample class's
+    attacks (one kills every process it sees): the same cell by cell."""
+    sample_class.write(sample_class.build(attacks=True), tmp_path)
+    sources = {name: nbs.read(notebook_files(name, SOLUTIONS)[0]) for name in assignments(SOLUTIONS)}
+    paths = sorted(tmp_path.glob("s04-mistakes/*/*.ipynb"))
+    paths += sorted(tmp_path.glob("s07-kernel-exit/*/*.ipynb"))[1:2] + sorted(tmp_path.glob("s03-half/*/*.ipynb"))[:1]
+    attacks = [path for name in sample_class.DEMO_ATTACKS for path in sorted(tmp_path.glob(f"s*-{name}/*/*.ipynb"))]
+    paths += attacks
+    assert len(paths) == len(sources) + 2 + len(sample_class.DEMO_ATTACKS)
+
+    def grades() -> list:
+        return [
+            (r.status, r.error, [(c.grade_id, c.points, c.status, c.message) for c in r.cells])
+            for r in (grade_notebook(path, sources[path.parent.name], timeout=30, sandbox=LIMITS) for path in paths)
+        ]
+
+    cold = grades()
+    warm_start.enable()
+    try:
+        warm = grades()
+        zygote = warm_start.zygote_pid()
+    finally:
+        warm_start.disable()
+    assert zygote is not None
+    assert warm == cold
+    assert NotebookStatus.KERNEL_DIED in [status for status, _, _ in warm]
