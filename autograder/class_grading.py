@@ -25,6 +25,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
+from autograder import warm_start
 from autograder.defaults import GRADE_TIMEOUT
 from autograder.grading.pipeline import grade_notebook
 from autograder.paths import SOLUTIONS, assignments, notebook_files
@@ -137,6 +138,7 @@ def run_payload(payload: Payload) -> Graded:
     if wrong:
         raise WrongGrader("this worker refuses the job: " + "; ".join(wrong))
     source = nbs.reads(payload.source)
+    warm_start.enable()  # a grading worker keeps one warm sandbox and forks each notebook's kernel from it
     try:
         result = grade_notebook(
             payload.submission,

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -49,6 +50,8 @@ ANSWER_TIMEOUT = 10.0
 
 _enabled = False
 _zygote: Zygote | None = None
+_taking = threading.Lock()
+"""Held while a thread takes the zygote: two threads of one process never share it (the other goes cold)."""
 
 
 class ZygoteFailed(RuntimeError):
@@ -244,7 +247,10 @@ def zygote_pid() -> int | None:
 def sandboxed_kernel(limits: Limits) -> Iterator[SandboxedKernelManager]:
     """A kernel manager for one fresh sandboxed kernel: forked from this process's zygote when warm starts
     are enabled and a zygote can be had, else in a cold sandbox of its own."""
-    zygote = _warm(limits)
+    with _taking:
+        zygote = _warm(limits)
+        if zygote is not None:
+            zygote.busy = True
     if zygote is None:
         with socket_folder() as folder:
             km = SandboxedKernelManager(folder, limits)
@@ -253,7 +259,6 @@ def sandboxed_kernel(limits: Limits) -> Iterator[SandboxedKernelManager]:
             finally:
                 km.destroy()
         return
-    zygote.busy = True
     km = zygote.kernel_manager()
     try:
         yield km
@@ -262,9 +267,10 @@ def sandboxed_kernel(limits: Limits) -> Iterator[SandboxedKernelManager]:
 
 
 def _warm(limits: Limits) -> Zygote | None:
-    """This process's zygote for ``limits`` (a new one if it had none, or one for other limits), or None."""
+    """This process's zygote for ``limits`` (a new one if it had none, or one for other limits), or None
+    when warm starts are off, its zygote is in use, or a new one failed to start."""
     global _zygote
-    if not _enabled:
+    if not _enabled or (_zygote is not None and _zygote.busy):
         return None
     if _zygote is not None and (_zygote.limits != limits or not _zygote.alive()):
         _zygote.close()
@@ -275,4 +281,4 @@ def _warm(limits: Limits) -> Zygote | None:
         except ZygoteFailed:
             return None
         multiprocessing.util.Finalize(_zygote, _zygote.close, exitpriority=10)
-    return None if _zygote.busy else _zygote
+    return _zygote

@@ -9,11 +9,13 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
+from autograder import warm_start
 from autograder.grading.pipeline import grade_notebook
 from autograder.mistakes import catalogue
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebook_files
 from autograder.pool import WorkerPool
 from autograder.results import NotebookResult
+from autograder.sandbox import Limits
 
 WORKERS = 2
 
@@ -57,13 +59,14 @@ def with_answers(assignment: str, answers: dict[str, str]) -> NotebookNode:
 
 def _grade(job: tuple[str, NotebookNode]) -> NotebookResult:
     assignment, nb = job
-    result = grade_notebook(nb, source(assignment))
+    warm_start.enable()  # as a class is graded: sandboxed, each kernel forked from the worker's zygote
+    result = grade_notebook(nb, source(assignment), sandbox=Limits())
     result.graded = None  # keep results small across processes
     return result
 
 
 def grade_all(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
-    """Grade several notebooks in parallel, results in job order."""
+    """Grade several notebooks in parallel, sandboxed as a class is graded; results in job order."""
     return WorkerPool(_grade, WORKERS).ordered(jobs)
 
 
