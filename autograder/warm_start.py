@@ -123,8 +123,9 @@ class Zygote:
 
     def _expect(self, key: str, timeout: float) -> Any:
         """The value of ``key`` in the zygote's next line, read within ``timeout`` seconds."""
-        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
-        line = self.process.stdout.readline() if ready else b""
+        poller = select.poll()  # not select(): a worker's descriptors may number above 1024
+        poller.register(self.process.stdout, select.POLLIN)
+        line = self.process.stdout.readline() if poller.poll(timeout * 1000) else b""
         try:
             return json.loads(line)[key]
         except (ValueError, KeyError, TypeError):

@@ -1,6 +1,8 @@
 """Where a graded notebook's time goes, for the sample class and for a class of honest submissions.
 
-Each submission is graded once in this process, sandboxed, one at a time, with a timer
+Each submission is graded in this process, sandboxed, one at a time, once with cold
+kernels (a new sandbox and interpreter per notebook) and once with warm ones (forked from
+one pre-imported sandbox, autograder.warm_start, as grading workers do), with a timer
 around each step of the pipeline: sandbox and kernel start, the setup cells (imports),
 the learner's other cells, the checker's setup and test cells (proxied calls included),
 stopping the kernel, and the rest (read, merge, score). Figures: the honest class's
@@ -19,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from autograder import class_grading, gradebook, sample_class
+from autograder import class_grading, gradebook, sample_class, warm_start
 from autograder import notebooks as nbs
 from autograder.collect import collect
 from autograder.grading import boundary, checker, learner, pipeline
@@ -79,6 +81,7 @@ def timed_steps() -> Iterator[Timers]:
         timers.wrap(checker.Checker, "run_setup", lambda *a: "checker: setup cells"),
         timers.wrap(checker.Checker, "run_test", lambda *a: "checker: test cells and calls"),
         timers.wrap(SandboxedKernelManager, "destroy", lambda *a: "kernel stop"),
+        timers.wrap(warm_start.ForkedKernelManager, "destroy", lambda *a: "kernel stop"),
     ]
     try:
         yield timers
@@ -93,13 +96,19 @@ def _submissions(students: list[sample_class.SampleStudent], folder: Path) -> li
     return [(path, sources[path.parent.name]) for path in sorted(folder.glob("*/*/*.ipynb"))]
 
 
-def breakdown(submissions: list[tuple[Path, Any]]) -> tuple[dict[str, float], float]:
-    """Seconds per step summed over the submissions, and the total."""
-    with timed_steps() as timers:
-        start = time.perf_counter()
-        for path, source in submissions:
-            pipeline.grade_notebook(path, source, timeout=TIMEOUT, sandbox=Limits())
-        total = time.perf_counter() - start
+def breakdown(submissions: list[tuple[Path, Any]], warm: bool = False) -> tuple[dict[str, float], float]:
+    """Seconds per step summed over the submissions, and the total; kernels forked from a zygote if ``warm``
+    (whose own start counts as "sandbox and kernel start" of the first notebook)."""
+    if warm:
+        warm_start.enable()
+    try:
+        with timed_steps() as timers:
+            start = time.perf_counter()
+            for path, source in submissions:
+                pipeline.grade_notebook(path, source, timeout=TIMEOUT, sandbox=Limits())
+            total = time.perf_counter() - start
+    finally:
+        warm_start.disable()
     steps = dict(timers.seconds)
     steps["read, merge, score, other"] = total - sum(steps.values())
     return steps, total
@@ -150,11 +159,11 @@ def main() -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bpcourse-breakdown-") as tmp:
         root = Path(tmp)
         sample = _submissions(sample_class.build(attacks=False), root / "sample")
-        steps, total = breakdown(sample)
-        _print("sample class", steps, total, len(sample))
         mine = _submissions(honest, root / "honest")
-        steps, total = breakdown(mine)
-        _print("honest class", steps, total, len(mine))
+        for title, submissions in (("sample class", sample), ("honest class", mine)):
+            for warm in (False, True):
+                steps, total = breakdown(submissions, warm)
+                _print(f"{title}, {'warm' if warm else 'cold'} kernels", steps, total, len(submissions))
         drawn = figures_cost(mine)
         print(f"drawing the figures would add {drawn / len(mine):.2f} s per honest notebook")
         main = main_process(sample_class.build(attacks=False), root / "main")

@@ -186,6 +186,23 @@ def test_a_zygote_that_fails_is_replaced_by_a_new_sandbox(warm):
     assert not psutil.pid_exists(first) or psutil.Process(first).status() == psutil.STATUS_ZOMBIE
 
 
+@pytest.mark.parametrize("warm_kernels", [False, True], ids=["cold", "warm"])
+def test_a_grading_process_holds_no_more_file_descriptors_after_many_notebooks(warm_kernels):
+    """nbclient leaves a given kernel manager's sockets open; a worker grading hundreds would run out."""
+    name = assignments(SOLUTIONS)[0]
+    solution = notebook_files(name, SOLUTIONS)[0]
+    if warm_kernels:
+        warm_start.enable()
+    try:
+        held = []
+        for _ in range(4):
+            grade_notebook(solution, nbs.read(solution), timeout=30, sandbox=LIMITS)
+            held.append(psutil.Process().num_fds())
+    finally:
+        warm_start.disable()
+    assert held[3] == held[1], held  # the first notebook may open what stays for good (imports, caches)
+
+
 def test_sample_students_get_the_same_grades_warm_and_cold(tmp_path):
     """Typical mistakes in every notebook, half-done work, a kernel that exits and the sample class's
     attacks (one kills every process it sees): the same cell by cell."""

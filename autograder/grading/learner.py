@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import nbformat
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
@@ -132,9 +133,15 @@ def kernel(limits: Limits | None) -> Iterator[dict[str, Any]]:
         yield {"km": km, "start": {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}}
 
 
-def forget_cleanup(client: NotebookClient) -> None:
-    """nbclient leaves its atexit cleanup registered when the kernel failed to start."""
+def release(client: NotebookClient) -> None:
+    """Close what nbclient leaves open when it was given the kernel manager: the client's channels and the
+    manager's control socket and zmq context (a dozen file descriptors per notebook, for the life of a
+    grading worker otherwise); and drop its atexit cleanup, left registered when the kernel failed to start."""
     atexit.unregister(client._cleanup_kernel)
+    if client.kc is not None:
+        client.kc.stop_channels()
+    if client.km is not None:
+        run_sync(client.km.cleanup_resources)()
 
 
 def execute(
@@ -158,6 +165,6 @@ def execute(
                     raise
                 return nb, client.timed_out, client.current, client.failure(error)
             finally:
-                forget_cleanup(client)
+                release(client)
         break
     return nb, client.timed_out, None, ""

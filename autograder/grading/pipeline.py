@@ -20,7 +20,7 @@ from autograder import notebooks as nbs
 from autograder.defaults import GRADE_TIMEOUT
 from autograder.grading.boundary import Boundary, KernelStopped
 from autograder.grading.checker import Checker
-from autograder.grading.learner import INTERRUPT_IGNORED, PROTOCOL_BROKEN, LearnerClient, forget_cleanup, kernel
+from autograder.grading.learner import INTERRUPT_IGNORED, PROTOCOL_BROKEN, LearnerClient, kernel, release
 from autograder.grading.merge import merge_submission
 from autograder.grading.read import Unreadable, read_submission
 from autograder.grading.score import score_cells
@@ -100,7 +100,7 @@ def run_cells(nb: NotebookNode, timeout: int, sandbox: Limits | None) -> Run:
                     raise
                 run.stopped_at, run.error = client.current, client.failure(error)
             finally:
-                forget_cleanup(client)
+                release(client)
             return run
     raise AssertionError("unreachable")
 
