@@ -53,7 +53,7 @@ SANDBOX_UID_BASE = 1 << 24
 SOCKETS_INSIDE = "/run/kernel"
 """Where the sandbox sees the folder of its kernel's sockets and connection file."""
 
-KERNEL_ARGV = [sys.executable, "-m", "ipykernel_launcher", "-f", f"{SOCKETS_INSIDE}/inside.json"]
+KERNEL_ARGV = [sys.executable, "-m", "autograder.grading.kernel_start", "-f", f"{SOCKETS_INSIDE}/inside.json"]
 
 KERNEL_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -91,10 +91,13 @@ LEARNER_PATHS = (
     REPO / "bpkit",
     REPO / "assets",
     REPO / "autograder" / "__init__.py",
-    *(REPO / "autograder" / "grading" / name for name in ("__init__.py", "agent.py", "wire.py", "zygote.py")),
+    *(
+        REPO / "autograder" / "grading" / name
+        for name in ("__init__.py", "agent.py", "wire.py", "zygote.py", "kernel_start.py")
+    ),
 )
-"""What of the repository learner code may read: the helper package, its data, the checker's agent and the
-zygote that forks warm kernels (autograder.warm_start)."""
+"""What of the repository learner code may read: the helper package, its data, the checker's agent, the
+zygote that forks warm kernels (autograder.warm_start) and what each kernel runs first (kernel_start)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,8 @@ def _mounts(socket_dir: Path, limits: Limits) -> list[str]:
         "/proc",
         "--dev",
         "/dev",
+        "--mqueue",
+        "/dev/mqueue",
         "--perms",
         "1777",
         "--size",

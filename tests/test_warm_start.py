@@ -126,6 +126,32 @@ def test_ipc_objects_a_kernel_makes_are_removed(warm):
     assert seen.strip() == "[0, 0, 0]"
 
 
+LEAVE_A_KEY_AND_A_QUEUE = (
+    "import ctypes; libc = ctypes.CDLL(None, use_errno=True)\n"
+    "key = libc.syscall(248, b'user', b'bpcourse-left', b'an answer', 9, ctypes.c_int(-4))\n"  # add_key to @u
+    "queue = libc.mq_open(b'/bpcourse-left', 0o100 | 2, 0o600, None)\n"  # O_CREAT | O_RDWR
+    "print(key > 0, queue >= 0)"
+)
+FIND_THEM = (
+    "import ctypes; libc = ctypes.CDLL(None, use_errno=True)\n"
+    "print(libc.syscall(249, b'user', b'bpcourse-left', None, 0) > 0, libc.mq_open(b'/bpcourse-left', 2) >= 0)"
+)
+
+
+@pytest.mark.parametrize("warm_kernels", [False, True], ids=["cold", "warm"])
+def test_keys_and_message_queues_a_kernel_leaves_are_gone_for_the_next(warm_kernels):
+    """Keyrings live per uid, outside every namespace, and one worker's sandboxes share a uid."""
+    if warm_kernels:
+        warm_start.enable()
+    try:
+        left = run(LEAVE_A_KEY_AND_A_QUEUE)
+        found = run(FIND_THEM)
+    finally:
+        warm_start.disable()
+    assert left.split() == ["True", "True"], left
+    assert found.split() == ["False", "False"], found
+
+
 def test_a_kernel_changes_only_its_own_copy_of_the_modules_and_random_state(warm):
     first = run(
         "import numpy as np, bpkit.activations\n"

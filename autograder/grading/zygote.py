@@ -13,7 +13,10 @@ could pass through the sandbox it shares with earlier children is removed by
 * files: the scratch /tmp is emptied; the folders bwrap made in it (HOME, the
   working directory, the folders above a course that lives under /tmp) stay,
   empty and with their own permissions, and its mount points are left alone;
-* System V IPC objects are removed (``ipcrm --all``); /dev/shm is read-only.
+* IPC objects are removed: System V ones (``ipcrm --all``) and POSIX message
+  queues (/dev/mqueue); /dev/shm is read-only;
+* keyrings: each child joins a new session keyring and empties its uid's user
+  keyrings before the kernel starts (autograder.grading.kernel_start).
 
 The zygote is the sandbox's init (pid 1, bwrap's ``--as-pid-1``) with no signal
 handlers: the kernel delivers to a PID namespace's init, from inside it, only
@@ -46,6 +49,8 @@ import sys
 import time
 from dataclasses import dataclass
 
+from autograder.grading.kernel_start import fresh_keyrings
+
 WARM_MODULES = (
     "numpy",
     "numpy.random",
@@ -65,6 +70,8 @@ SCRATCH_FOLDERS = ("/tmp/home", "/tmp/work", "/tmp/home/.cache", "/tmp/home/.cac
 """Folders bwrap makes in the scratch /tmp (autograder.sandbox): HOME, the working directory, and
 matplotlib's cache, where the grader lends its font list."""
 
+MQUEUE = "/dev/mqueue"
+"""Where the sandbox's POSIX message queues show (bwrap mounts it)."""
 PR_SET_DUMPABLE = 4
 GONE_WITHIN = 5.0
 """Seconds the processes of a finished notebook have to disappear."""
@@ -141,6 +148,7 @@ def _become_kernel(connection_file: str) -> None:
     sys.stdin = open(os.devnull)  # noqa: SIM115 - the child's own, for life
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     _reseed()
+    fresh_keyrings()
     import ipykernel.kernelapp
 
     sys.argv = [ipykernel.kernelapp.__file__, "-f", connection_file]
@@ -237,7 +245,10 @@ def _make_removable(folder: str) -> None:
 
 
 def _remove_ipc() -> None:
-    """Remove every System V IPC object; SIGCHLD is handled for the while, to learn ipcrm's exit status."""
+    """Remove every POSIX message queue and System V IPC object (SIGCHLD is handled for the while, to learn
+    ipcrm's exit status)."""
+    for queue in os.scandir(MQUEUE):
+        os.unlink(queue.path)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     try:
         subprocess.run(["ipcrm", "--all"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
