@@ -8,6 +8,8 @@ get the same grades warm as cold.
 
 from __future__ import annotations
 
+import signal
+
 import psutil
 import pytest
 from jupyter_client import BlockingKernelClient
@@ -29,6 +31,15 @@ MARKER = "bpcourse-warm-start-test"
 @pytest.fixture
 def warm():
     warm_start.enable()
+    yield
+    warm_start.disable()
+
+
+@pytest.fixture(params=[False, True], ids=["cold", "warm"])
+def cold_or_warm(request):
+    """Each test twice: cold sandboxes, then kernels forked from one zygote."""
+    if request.param:
+        warm_start.enable()
     yield
     warm_start.disable()
 
@@ -139,16 +150,28 @@ FIND_THEM = (
 )
 
 
-@pytest.mark.parametrize("warm_kernels", [False, True], ids=["cold", "warm"])
-def test_keys_and_message_queues_a_kernel_leaves_are_gone_for_the_next(warm_kernels):
-    """Keyrings live per uid, outside every namespace, and one worker's sandboxes share a uid."""
-    if warm_kernels:
-        warm_start.enable()
+def test_a_forked_kernel_handles_signals_as_a_cold_one_does():
+    """The zygote drops every handler to be init; its children take them back (SIGINT, SIGCHLD)."""
+    handlers = (
+        "import signal\n"
+        "print(sorted((int(n), getattr(h, '__name__', str(h))) for n in signal.valid_signals() "
+        "if (h := signal.getsignal(n)) is not None))"
+    )
+    cold = run(handlers)
+    warm_start.enable()
     try:
-        left = run(LEAVE_A_KEY_AND_A_QUEUE)
-        found = run(FIND_THEM)
+        warm = run(handlers)
     finally:
         warm_start.disable()
+    assert f"({int(signal.SIGINT)}, 'default_int_handler')" in cold  # 0 is SIG_DFL, 1 SIG_IGN
+    assert f"({int(signal.SIGCHLD)}, '0')" in cold
+    assert warm == cold
+
+
+def test_keys_and_message_queues_a_kernel_leaves_are_gone_for_the_next(cold_or_warm):
+    """Keyrings live per uid, outside every namespace, and one worker's sandboxes share a uid."""
+    left = run(LEAVE_A_KEY_AND_A_QUEUE)
+    found = run(FIND_THEM)
     assert left.split() == ["True", "True"], left
     assert found.split() == ["False", "False"], found
 
@@ -213,20 +236,13 @@ def test_a_zygote_that_fails_is_replaced_by_a_new_sandbox(warm):
     assert not psutil.pid_exists(first) or psutil.Process(first).status() == psutil.STATUS_ZOMBIE
 
 
-@pytest.mark.parametrize("warm_kernels", [False, True], ids=["cold", "warm"])
-def test_a_grading_process_holds_no_more_file_descriptors_after_many_notebooks(warm_kernels):
+def test_a_grading_process_holds_no_more_file_descriptors_after_many_notebooks(cold_or_warm):
     """nbclient leaves a given kernel manager's sockets open; a worker grading hundreds would run out."""
-    name = assignments(SOLUTIONS)[0]
-    solution = notebook_files(name, SOLUTIONS)[0]
-    if warm_kernels:
-        warm_start.enable()
-    try:
-        held = []
-        for _ in range(4):
-            grade_notebook(solution, nbs.read(solution), timeout=30, sandbox=LIMITS)
-            held.append(psutil.Process().num_fds())
-    finally:
-        warm_start.disable()
+    solution = notebook_files(assignments(SOLUTIONS)[0], SOLUTIONS)[0]
+    held = []
+    for _ in range(4):
+        grade_notebook(solution, nbs.read(solution), timeout=30, sandbox=LIMITS)
+        held.append(psutil.Process().num_fds())
     assert held[3] == held[1], held  # the first notebook may open what stays for good (imports, caches)
 
 

@@ -48,6 +48,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from autograder.grading.kernel_start import fresh_keyrings
 
@@ -80,7 +81,7 @@ GONE_WITHIN = 5.0
 def main() -> None:
     """Warm up, then answer the grader's requests on stdin until it closes them."""
     _warm_up()
-    _become_init()
+    handlers = _become_init()
     if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "cannot make the zygote undumpable")
     scratch = Scratch.as_made()
@@ -90,7 +91,7 @@ def main() -> None:
     for line in requests:
         request = json.loads(line)
         if "fork" in request:
-            _reply(replies, {"forked": fork_kernel(str(request["fork"]))})
+            _reply(replies, {"forked": fork_kernel(str(request["fork"]), handlers)})
         elif request.get("reset"):
             reset(scratch)
             _reply(replies, {"clean": True})
@@ -104,18 +105,24 @@ def _warm_up() -> None:
             importlib.import_module(name)
 
 
-def _become_init() -> None:
-    """No handler for any signal (a child could otherwise trigger it), and orphans reaped by the kernel."""
+def _become_init() -> dict[int, Any]:
+    """No handler for any signal (a child could otherwise trigger it), and orphans reaped by the kernel;
+    returns what it changed, by signal, for the children to take back."""
+    changed = {signal.SIGCHLD: signal.getsignal(signal.SIGCHLD)}
     for number in signal.valid_signals():
-        if callable(signal.getsignal(number)):
+        handler = signal.getsignal(number)
+        if callable(handler):
+            changed[number] = handler
             signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    return changed
 
 
-def _as_python_starts() -> None:
-    """In a child: the signal handling a fresh interpreter has (SIGINT raises KeyboardInterrupt)."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+def _restore(handlers: dict[int, Any]) -> None:
+    """In a child: the signal handling the interpreter had before the zygote became init (SIGINT raises
+    KeyboardInterrupt, SIGCHLD is not ignored)."""
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
 
 
 def _reply(stream, message: dict) -> None:
@@ -123,7 +130,7 @@ def _reply(stream, message: dict) -> None:
     stream.flush()
 
 
-def fork_kernel(connection_file: str) -> int:
+def fork_kernel(connection_file: str, handlers: dict[int, Any]) -> int:
     """Fork a child that becomes a kernel with this connection file; its pid."""
     if _threads() != 1:  # a fork copies only the calling thread: a lock held by another would stay held
         raise RuntimeError(f"the zygote runs {_threads()} threads; it forks only with one")
@@ -131,15 +138,15 @@ def fork_kernel(connection_file: str) -> int:
     if pid:
         return pid
     try:
-        _become_kernel(connection_file)
+        _become_kernel(connection_file, handlers)
     finally:
         os._exit(1)
 
 
-def _become_kernel(connection_file: str) -> None:
+def _become_kernel(connection_file: str, handlers: dict[int, Any]) -> None:
     """In the child: drop what came from the zygote, then run the kernel until it is shut down."""
     os.setsid()
-    _as_python_starts()
+    _restore(handlers)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
