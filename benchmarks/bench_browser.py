@@ -68,7 +68,7 @@ def _summary(name: str, times: list[float]) -> str:
 
 
 def main() -> dict[str, float]:
-    from tests.browser.jlab import (
+    from autograder.lab_driver import (
         cell_index,
         cell_locator,
         launch_browser,

@@ -22,17 +22,9 @@ import nbformat
 import pytest
 
 from autograder import notebooks as nbs
+from autograder.lab_driver import PAGE_TIMEOUT, launch_browser, missing_browser, running_lab
 from autograder.paths import COURSE, REPO, SOLUTIONS
-from tests.browser.jlab import (
-    PAGE_TIMEOUT,
-    RECORD_TOASTS,
-    copy_notebooks,
-    in_ci,
-    launch_browser,
-    missing_browser,
-    running_lab,
-    shut_down_kernels,
-)
+from tests.browser.jlab import RECORD_TOASTS, copy_notebooks, in_ci, shut_down_kernels
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 FILLED_ASSIGNMENT = "03-gradient-descent"

@@ -8,8 +8,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
+from autograder.lab_driver import cells, open_notebook
 from autograder.paths import SOLUTIONS, assignments, notebook_files
-from tests.browser.jlab import cells, error_outputs, last_line, open_notebook, run_cells_one_by_one
+from tests.browser.jlab import error_outputs, last_line, run_cells_one_by_one
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,8 @@ import urllib.error
 import pytest
 
 from autograder.lab import INSTRUCTOR_LAB_PLUGINS, NOTIFICATION_PLUGIN, WIDGETS_PLUGIN
-from tests.browser.jlab import PAGE_TIMEOUT, api, open_notebook, toasts
+from autograder.lab_driver import PAGE_TIMEOUT, api, open_notebook
+from tests.browser.jlab import toasts
 
 pytestmark = pytest.mark.browser
 

@@ -15,22 +15,17 @@ import os
 
 import pytest
 
-from autograder.paths import REPO
-from tests.browser.conftest import FILLED_ASSIGNMENT
-from tests.browser.jlab import (
+from autograder.lab_driver import (
     PAGE_TIMEOUT,
     cell_index,
     cell_locator,
-    error_outputs,
-    html_to_text,
-    image_bytes,
     open_notebook,
-    poll,
     run_all,
-    step_size_outcome,
-    toasts,
     wait_all_code_cells_ran,
 )
+from autograder.paths import REPO
+from tests.browser.conftest import FILLED_ASSIGNMENT
+from tests.browser.jlab import error_outputs, html_to_text, image_bytes, poll, step_size_outcome, toasts
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from autograder import notebooks as nbs
+from autograder.lab_driver import PAGE_TIMEOUT, open_notebook
 from autograder.paths import COURSE
-from tests.browser.jlab import PAGE_TIMEOUT, open_notebook
 
 pytestmark = pytest.mark.browser
 
