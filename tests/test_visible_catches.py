@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.groups import MISTAKE_CATALOGUE
 from tests.notebook_support import ALL, mistakes
 from tests.test_mistakes import results
 
-pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow]
+pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow, MISTAKE_CATALOGUE]
 
 STDERR_ONLY = "the test cell wrote to stderr"
 
