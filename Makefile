@@ -16,9 +16,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/bpcourse demo
 
-# pytest-xdist: a worker per core; a file (or a group of files sharing one result) runs in one worker
 test: lint
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest
 
 # ruff: the lint rules and the format in pyproject.toml
 lint: $(STAMP)

@@ -1,12 +1,6 @@
-"""Fixtures several test modules share (the sample class, graded once per session on this machine), and how
-pytest-xdist spreads the tests: a file at a time, so that each module fixture is built once.
-
-Files that share a session-wide result put one mark of ``tests.groups`` in their ``pytestmark`` and run in
-the same worker process."""
+"""Fixtures several test modules share: the sample class, graded once per session on this machine."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -15,16 +9,6 @@ from autograder.class_grading import grade
 from autograder.collect import collect
 from autograder.workspace import Workspace
 from tests.class_support import SAMPLE_TIMEOUT, digests
-
-TESTS = Path(__file__).parent
-
-
-def pytest_collection_modifyitems(config, items):
-    """A test without an explicit group joins the group of its top-level file, or of its subpackage (whose
-    package fixtures, such as the browser tests' JupyterLab, are then built once), for ``--dist loadgroup``."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.path.relative_to(TESTS).parts[0]))
 
 
 @pytest.fixture(scope="session")

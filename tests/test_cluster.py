@@ -31,10 +31,9 @@ from autograder.paths import REPO, SOLUTIONS, assignments
 from autograder.pool import ATTEMPTS, WorkerLost
 from autograder.workspace import Workspace
 from tests.class_support import SAMPLE_TIMEOUT
-from tests.groups import SAMPLE_CLASS
 from tests.test_pool import job
 
-pytestmark = [pytest.mark.slow, SAMPLE_CLASS]
+pytestmark = pytest.mark.slow
 
 DASK = str(Path(sys.executable).parent / "dask")
 

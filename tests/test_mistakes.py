@@ -7,10 +7,9 @@ from functools import cache
 import pytest
 
 from autograder import notebooks as nbs
-from tests.groups import MISTAKE_CATALOGUE
 from tests.notebook_support import ALL, grade_all, graded_by, mistakes, source, with_answers
 
-pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow, MISTAKE_CATALOGUE]
+pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow]
 
 MIN_MISTAKES = 3
 

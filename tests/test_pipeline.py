@@ -19,9 +19,8 @@ from autograder.paths import SOLUTIONS, assignments, notebook_files
 from autograder.release import secret_lines
 from autograder.workspace import Workspace
 from tests.class_support import SAMPLE_TIMEOUT, digests
-from tests.groups import SAMPLE_CLASS
 
-pytestmark = [pytest.mark.slow, SAMPLE_CLASS]
+pytestmark = pytest.mark.slow
 
 TIMEOUT = SAMPLE_TIMEOUT
 

@@ -24,9 +24,8 @@ from autograder.gradebook import open_gradebook
 from autograder.lab import free_port
 from autograder.workspace import Workspace
 from tests.class_support import SAMPLE_TIMEOUT
-from tests.groups import SAMPLE_CLASS
 
-pytestmark = [pytest.mark.slow, SAMPLE_CLASS]
+pytestmark = pytest.mark.slow
 
 
 def postgres_bin() -> Path:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.groups import MISTAKE_CATALOGUE
 from tests.notebook_support import ALL, mistakes
 from tests.test_mistakes import results
 
-pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow, MISTAKE_CATALOGUE]
+pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow]
 
 STDERR_ONLY = "the test cell wrote to stderr"
 
