@@ -33,7 +33,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -290,36 +289,31 @@ def limit_process(limits: Limits) -> Callable[[], None]:
     return apply
 
 
-def _wait_exited(processes: list, timeout: float = 10.0) -> None:
-    """Wait until each process has exited: gone, or a zombie (the namespace's init becomes one only
-    after everything in its namespace has gone; reaping it is the host's init's job)."""
-    import psutil
-
-    deadline = time.monotonic() + timeout
-    for member in processes:
-        while time.monotonic() < deadline:
-            try:
-                if member.status() == psutil.STATUS_ZOMBIE:
-                    break
-            except psutil.NoSuchProcess:
-                break
-            time.sleep(0.01)
+BWRAP_EXIT = 10.0
+"""Seconds bwrap gets to reap the namespace's init and exit, once everything under it is killed."""
 
 
 def kill_tree(process: subprocess.Popen) -> None:
-    """Kill a sandbox's bwrap and everything under it, and wait until all of it is gone."""
+    """Kill everything under a sandbox's bwrap, then bwrap, and wait until all of it is gone.
+
+    bwrap goes last so that it reaps the namespace's init, which reaps the rest as the namespace ends.
+    Killed together, that init would be left to the host's init as a zombie of the sandbox's uid, for as
+    long as the host takes to reap it."""
     import psutil
 
     try:
-        outer = psutil.Process(process.pid)
-        everything = [outer, *outer.children(recursive=True)]
+        inside = psutil.Process(process.pid).children(recursive=True)
     except psutil.NoSuchProcess:
-        everything = []
-    for member in everything:
+        inside = []
+    for member in inside:
         with suppress(psutil.NoSuchProcess):
             member.kill()
-    process.wait()
-    _wait_exited(everything[1:])
+    try:
+        process.wait(timeout=BWRAP_EXIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    psutil.wait_procs(inside, timeout=BWRAP_EXIT)  # reaped by now: the namespace ended before bwrap did
 
 
 class SandboxedKernelManager(AsyncKernelManager):

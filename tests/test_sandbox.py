@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -27,7 +30,15 @@ from autograder.export import export_grades
 from autograder.grading.learner import OUTPUT_LIMIT
 from autograder.grading.pipeline import grade_notebook
 from autograder.paths import REPO, SOLUTIONS, assignments
-from autograder.sandbox import SANDBOX_UID_BASE, Limits
+from autograder.sandbox import (
+    SANDBOX_UID_BASE,
+    Limits,
+    bwrap_command,
+    kill_tree,
+    limit_process,
+    sandbox_uid,
+    socket_folder,
+)
 from autograder.workspace import Workspace
 from tests.class_support import digests
 
@@ -259,3 +270,19 @@ def test_without_the_sandbox_the_attack_would_succeed(name):
     result = grade_notebook(nb, a.source, timeout=TIMEOUT, sandbox=None)
     assert result.score == a.max, result.cells[-1]
     assert own.connections == ([b"pwned"] if name == "connect-to-a-local-listener" else [])
+
+
+def test_a_killed_sandbox_leaves_no_process_of_its_uid_not_even_a_zombie():
+    """Its init (here one that forked three sleepers) must be reaped by bwrap, not left to the host's init."""
+    forks = "import os, time\nfor _ in range(3):\n    os.fork() or time.sleep(600)\ntime.sleep(600)"
+    limits, uid = Limits(), sandbox_uid()
+    for _ in range(3):
+        with socket_folder() as folder:
+            command = bwrap_command(folder, limits, [sys.executable, "-c", forks], uid, as_init=True)
+            process = subprocess.Popen(command, env={}, preexec_fn=limit_process(limits))
+            deadline = time.monotonic() + 60
+            while len(psutil.Process(process.pid).children(recursive=True)) < 4 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            kill_tree(process)
+        left = [(p.pid, p.status()) for p in psutil.process_iter(["uids"]) if p.info["uids"].real == uid]
+        assert left == []
