@@ -98,9 +98,13 @@ def start_scheduler(folder: Path) -> tuple[subprocess.Popen, str]:
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while not file.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return scheduler, json.loads(file.read_text())["address"]
+    while True:  # the file appears before Dask has finished writing it
+        try:
+            return scheduler, json.loads(file.read_text())["address"]
+        except (FileNotFoundError, json.JSONDecodeError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def stop(process: subprocess.Popen) -> None:
