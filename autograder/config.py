@@ -1,9 +1,9 @@
-"""Load nbgrader's configuration with paths set for this run."""
+"""Load nbgrader's configuration with paths set for this run, and let nbgrader stamp new gradebooks in-process."""
 
 from __future__ import annotations
 
+import functools
 import os
-import sys
 from pathlib import Path
 
 from traitlets.config import Config
@@ -12,16 +12,31 @@ from traitlets.config.loader import PyFileConfigLoader
 from autograder.paths import NBGRADER_CONFIG
 
 
-def put_venv_on_path() -> None:
-    """nbgrader runs the ``alembic`` command by name; make sure this environment's is found."""
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+@functools.cache
+def alembic_head() -> str:
+    """The newest revision of nbgrader's gradebook schema, which nbgrader stamps on a database it creates.
+
+    nbgrader asks for it by running the ``alembic heads`` command, a new Python process that costs a second
+    or more per new gradebook; alembic's own API answers the same question in this process, once."""
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", ALEMBIC_DIR)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def answer_alembic_in_process() -> None:
+    """Make every gradebook nbgrader creates in this process get its schema head from ``alembic_head``."""
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = alembic_head
 
 
 def nbgrader_config(workspace: Path, release_dir: Path | None = None, db_url: str | None = None) -> Config:
     """autograder/nbgrader_config.py, with the workspace (and optionally release dir, DB) overridden."""
-    put_venv_on_path()
+    answer_alembic_in_process()
     previous = os.environ.get("BPCOURSE_WORKSPACE")
     os.environ["BPCOURSE_WORKSPACE"] = str(workspace)
     try:

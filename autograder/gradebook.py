@@ -10,13 +10,12 @@ single transaction, so a killed run never leaves a submission half-graded.
 from __future__ import annotations
 
 import contextlib
-import functools
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from autograder.config import nbgrader_config
+from autograder.config import answer_alembic_in_process, nbgrader_config
 from autograder.errors import CourseError
 from autograder.workspace import StoredResult
 
@@ -33,29 +32,13 @@ def database_url(url: str) -> str:
     return f"{DRIVERS.get(scheme, scheme)}{sep}{rest}"
 
 
-@functools.cache
-def alembic_head() -> str:
-    """The newest revision of nbgrader's gradebook schema, which nbgrader stamps on a database it creates.
-
-    nbgrader asks for it by running the ``alembic heads`` command, a new Python process that costs a second
-    or more per new gradebook; alembic's own API answers the same question in this process, once."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-    from nbgrader.dbutil import ALEMBIC_DIR
-
-    config = Config()
-    config.set_main_option("script_location", ALEMBIC_DIR)
-    return ScriptDirectory.from_config(config).get_current_head()
-
-
 @contextlib.contextmanager
 def open_gradebook(db_url: str) -> Iterator[Gradebook]:
     """nbgrader's gradebook at ``db_url``; a database that cannot be opened is a CourseError saying which."""
-    import nbgrader.api
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-    nbgrader.api.get_alembic_version = alembic_head  # the same answer as nbgrader's, without a subprocess
+    answer_alembic_in_process()
     try:
         gradebook = Gradebook(database_url(db_url))
     except (OperationalError, ArgumentError, NoSuchModuleError) as error:

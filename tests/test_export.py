@@ -7,7 +7,7 @@ import csv
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.config import put_venv_on_path
+from autograder.config import answer_alembic_in_process
 from autograder.export import export_grades
 
 CELLS = {("a1", "n1"): {"test_x": 2, "test_y": 3}, ("a2", "n2"): {"test_z": 5}}
@@ -20,8 +20,8 @@ GRADES = {  # (assignment, student) -> cell -> auto score; s2 skipped a2, s3 han
 
 @pytest.fixture(scope="module")
 def db_url(tmp_path_factory):
-    """A gradebook made once per module: nbgrader runs ``alembic`` to create one, which takes seconds."""
-    put_venv_on_path()
+    """A gradebook made once per module."""
+    answer_alembic_in_process()
     url = f"sqlite:///{tmp_path_factory.mktemp('gradebook') / 'gradebook.db'}"
     with Gradebook(url) as gb:
         for (assignment, notebook), cells in CELLS.items():
