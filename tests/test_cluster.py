@@ -103,6 +103,7 @@ def start_scheduler(folder: Path) -> tuple[subprocess.Popen, str]:
             return scheduler, json.loads(file.read_text())["address"]
         except (FileNotFoundError, json.JSONDecodeError, KeyError):
             if time.monotonic() > deadline:
+                stop(scheduler)  # no caller holds it yet
                 raise
             time.sleep(0.1)
 
