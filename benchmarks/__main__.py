@@ -1,6 +1,6 @@
 """Run every benchmark, or the ones named.
 
-``python -m benchmarks [training] [notebooks] [grading] [sandbox] [checker] [breakdown] [cluster] [browser]``
+``python -m benchmarks [training] [notebooks] [grading] [sandbox] [checker] [kernel] [breakdown] [cluster] [browser]``
 """
 
 import sys
@@ -11,6 +11,7 @@ from benchmarks import (
     bench_checker,
     bench_cluster,
     bench_grading,
+    bench_kernel_start,
     bench_notebooks,
     bench_sandbox,
     bench_training,
@@ -22,6 +23,7 @@ BENCHMARKS = {
     "grading": bench_grading.main,
     "sandbox": bench_sandbox.main,
     "checker": bench_checker.main,
+    "kernel": bench_kernel_start.main,
     "breakdown": bench_breakdown.main,
     "cluster": bench_cluster.main,
     "browser": bench_browser.main,

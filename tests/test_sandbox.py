@@ -76,10 +76,12 @@ class Listener:
 def sandbox_processes() -> list[str]:
     """Processes still running as a sandbox uid or started by an attack."""
     left = []
-    for process in psutil.process_iter(["uids", "cmdline"]):
-        uids, cmdline = process.info["uids"], " ".join(process.info["cmdline"] or [])
+    for process in psutil.process_iter(["uids", "cmdline", "ppid", "status", "create_time"]):
+        info = process.info
+        uids, cmdline = info["uids"], " ".join(info["cmdline"] or [])
         if (uids and uids.real >= SANDBOX_UID_BASE) or attacks.MARKER in cmdline:
-            left.append(f"{process.pid} {cmdline[:80]}")
+            age = time.time() - (info["create_time"] or time.time())
+            left.append(f"{process.pid} (parent {info['ppid']}, {info['status']}, {age:.0f} s old) {cmdline[:80]}")
     return left
 
 

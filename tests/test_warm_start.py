@@ -30,18 +30,14 @@ MARKER = "bpcourse-warm-start-test"
 
 @pytest.fixture
 def warm():
-    warm_start.enable()
-    yield
-    warm_start.disable()
+    warm_start.enable()  # conftest turns it off after the test
 
 
 @pytest.fixture(params=[False, True], ids=["cold", "warm"])
 def cold_or_warm(request):
     """Each test twice: cold sandboxes, then kernels forked from one zygote."""
     if request.param:
-        warm_start.enable()
-    yield
-    warm_start.disable()
+        warm_start.enable()  # conftest turns it off after the test
 
 
 def run(code: str) -> str:

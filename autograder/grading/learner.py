@@ -2,7 +2,8 @@
 
 ``LearnerClient`` is nbclient's client with the grader's limits: it remembers which
 cells it had to interrupt, stops a kernel that ignores the interrupt, caps each
-cell's output, and freezes a sandbox's socket folder once the kernel is up.
+cell's output, and freezes a sandbox's socket folder once the kernel is up; its
+``ReadyClient`` starts running cells as soon as the kernel answers.
 ``kernel`` provides one fresh kernel (sandboxed with limits, or plain for a
 learner's own check). ``execute`` runs a whole notebook in one kernel, tests
 included, as nbgrader's Validate does: the course's own tests use it to run the
@@ -17,11 +18,14 @@ import os
 import resource
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from queue import Empty
 from typing import Any
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
@@ -42,9 +46,39 @@ OUTPUT_LIMIT = 1024**2
 
 OUTPUT_CUT = "\n[output cut: this cell printed more than {limit} MiB; the rest was dropped]\n"
 
+READY_POLL = 1.0
+"""Seconds to wait for each kernel_info reply while a new kernel starts, as jupyter_client does."""
+
+
+class ReadyClient(AsyncKernelClient):
+    """jupyter_client's kernel client, ready as soon as the kernel answers on shell and IOPub.
+
+    jupyter_client's ``wait_for_ready`` ends by waiting for 0.2 s of silence on IOPub, to drop the
+    start-up messages; nbclient already ignores every message that answers another request than
+    the cell it runs, so those 0.2 s are only idle time in each graded notebook.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            with suppress(Empty):
+                reply = await self.shell_channel.get_msg(timeout=READY_POLL)
+                if reply["msg_type"] == "kernel_info_reply":
+                    await self.iopub_channel.get_msg(timeout=READY_POLL)  # IOPub is connected too
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
 
 class LearnerClient(NotebookClient):
     """NotebookClient for the learner's kernel, with the grader's limits on time and output."""
+
+    kernel_client: type[AsyncKernelClient] = ReadyClient
+    """The kernel client class; benchmarks/bench_kernel_start.py compares it with jupyter_client's."""
 
     def __init__(self, nb: NotebookNode, **kwargs: Any) -> None:
         super().__init__(nb, interrupt_on_timeout=True, allow_errors=True, coalesce_streams=True, **kwargs)
@@ -54,6 +88,7 @@ class LearnerClient(NotebookClient):
         self.output_bytes = 0
 
     async def async_start_new_kernel_client(self):  # type: ignore[override]
+        self.km.client_factory = self.kernel_client
         client = await super().async_start_new_kernel_client()
         if isinstance(self.km, SandboxedKernelManager):
             self.km.freeze()
