@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_PROCESSES ?= 2
 export MPLBACKEND := Agg
 
 .PHONY: demo test lint quick lab release bench clean
@@ -16,8 +17,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/bpcourse demo
 
+# in TEST_PROCESSES processes, a test file (or a group, tests/conftest.py) in each at a time
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup
 
 # ruff: the lint rules and the format in pyproject.toml
 lint: $(STAMP)

@@ -1,5 +1,6 @@
 """Fixtures several test modules share: the sample class, graded once per session on this machine, and
-every test ending with this process's warm starts off."""
+every test ending with this process's warm starts off; and how `make test` spreads the tests over
+processes (pytest-xdist, ``--dist loadgroup``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,21 @@ from autograder.class_grading import grade
 from autograder.collect import collect
 from autograder.workspace import Workspace
 from tests.class_support import SAMPLE_TIMEOUT, digests
+
+SAMPLE_CLASS_GROUP = "sample-class"
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook runs in the same phase)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test file runs in one process, so its module fixtures are made once; so do all the files that use
+    the sample class, so it is graded once. A test that names its own group (test_mistakes: one per
+    assignment) keeps it."""
+    sample_class_users = {item.module.__name__ for item in items if "graded_class" in item.fixturenames}
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        module = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(SAMPLE_CLASS_GROUP if module in sample_class_users else module))
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,8 @@ def test_every_exercise_has_a_mistake_catalogue(assignment):
 
 @cache
 def results(assignment):
-    """Every mistake of one assignment graded once, in parallel: (solution_id, name) -> result."""
+    """Every mistake of one assignment graded once, in parallel: (solution_id, name) -> result (its tests
+    run in one process under `make test`: their xdist group)."""
     cases = _cases(assignment)
     jobs = [(assignment, with_answers(assignment, {sid: m.code})) for sid, m in cases]
     return {(sid, m.name): r for (sid, m), r in zip(cases, grade_all(jobs), strict=True)}
@@ -37,7 +38,7 @@ def results(assignment):
 
 @pytest.mark.parametrize(
     "assignment,solution_id,name",
-    [(a, s, m.name) for a in ALL for s, m in _cases(a)],
+    [pytest.param(a, s, m.name, marks=pytest.mark.xdist_group(f"mistakes-{a}")) for a in ALL for s, m in _cases(a)],
     ids=lambda v: str(v)[:40],
 )
 def test_mistake_loses_points(assignment, solution_id, name):

@@ -73,13 +73,23 @@ class Listener:
                     self.connections.append(b"")
 
 
+def outlived_its_grader(uid: int) -> bool:
+    """Whether a process of this sandbox uid is left over: the grading process it belongs to (uid = base + its
+    pid, autograder.sandbox) is this test process or has ended. A sandbox of another live grading process
+    belongs to a test running beside this one (`make test` runs several)."""
+    owner = uid - SANDBOX_UID_BASE
+    return owner == os.getpid() or not psutil.pid_exists(owner)
+
+
 def sandbox_processes() -> list[str]:
-    """Processes still running as a sandbox uid or started by an attack."""
+    """Processes still running as the uid of a sandbox whose grader is done, or started by an attack outside
+    any sandbox."""
     left = []
     for process in psutil.process_iter(["uids", "cmdline", "ppid", "status", "create_time"]):
         info = process.info
         uids, cmdline = info["uids"], " ".join(info["cmdline"] or [])
-        if (uids and uids.real >= SANDBOX_UID_BASE) or attacks.MARKER in cmdline:
+        sandboxed = uids is not None and uids.real >= SANDBOX_UID_BASE
+        if outlived_its_grader(uids.real) if sandboxed else attacks.MARKER in cmdline:
             age = time.time() - (info["create_time"] or time.time())
             left.append(f"{process.pid} (parent {info['ppid']}, {info['status']}, {age:.0f} s old) {cmdline[:80]}")
     return left
