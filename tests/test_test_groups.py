@@ -16,7 +16,7 @@ import pytest
 
 from autograder.paths import REPO
 
-pytestmark = pytest.mark.slow  # it starts pytest twice over
+pytestmark = pytest.mark.slow  # it starts pytest with two worker processes
 
 FILES = ("tests/test_layout.py", "tests/test_package.py")
 RAN = re.compile(r"^\[(gw\d+)\] .*PASSED (tests/\S+?\.py)::\S+@(\S+)", re.MULTILINE)

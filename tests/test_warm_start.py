@@ -154,11 +154,8 @@ def test_a_forked_kernel_handles_signals_as_a_cold_one_does():
         "if (h := signal.getsignal(n)) is not None))"
     )
     cold = run(handlers)
-    warm_start.enable()
-    try:
-        warm = run(handlers)
-    finally:
-        warm_start.disable()
+    warm_start.enable()  # conftest turns it off after the test
+    warm = run(handlers)
     assert f"({int(signal.SIGINT)}, 'default_int_handler')" in cold  # 0 is SIG_DFL, 1 SIG_IGN
     assert f"({int(signal.SIGCHLD)}, '0')" in cold
     assert warm == cold
@@ -260,12 +257,9 @@ def test_sample_students_get_the_same_grades_warm_and_cold(tmp_path):
         ]
 
     cold = grades()
-    warm_start.enable()
-    try:
-        warm = grades()
-        zygote = warm_start.zygote_pid()
-    finally:
-        warm_start.disable()
+    warm_start.enable()  # conftest turns it off after the test
+    warm = grades()
+    zygote = warm_start.zygote_pid()
     assert zygote is not None
     assert warm == cold
     assert NotebookStatus.KERNEL_DIED in [status for status, _, _ in warm]
