@@ -16,6 +16,7 @@ only the main process writes them.
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -25,7 +26,7 @@ from autograder.pool import ATTEMPTS, WorkerLost
 from autograder.version import GraderVersion, differences, this_grader
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, Future
     from distributed.scheduler import Scheduler
 
 Job = TypeVar("Job")
@@ -72,8 +73,8 @@ def refusals(facts: dict[str, WorkerFacts], threads: dict[str, int]) -> list[str
 
 
 def _one_at_a_time(failures: int, dask_scheduler: Scheduler) -> None:
-    """Run on the scheduler (Dask passes it): send a worker thread one notebook at a time (Dask would
-    queue a second on it, and a worker that dies makes every notebook it holds suspect), and give a
+    """Run on the scheduler (Dask passes it): send a worker thread one queued notebook at a time (Dask
+    would send a second ahead, and a worker that dies makes every notebook it holds suspect), and give a
     notebook up once ``failures`` + 1 workers died running it."""
     dask_scheduler.WORKER_SATURATION = 1.0
     dask_scheduler.allowed_failures = failures
@@ -129,13 +130,24 @@ class DaskRunner:
     def __exit__(self, *exc_info: object) -> None:
         self.client.close()
 
+    def _queued(self, function: Callable[[Job], Result], job: Job) -> Future:
+        """Submit one job for the scheduler to hold until a worker thread is free. Dask holds back only
+        tasks it counts as root-ish: a task marked as a data producer, or one of more than twice as many
+        tasks as the cluster has threads (dask/distributed#7273), so a plain ``submit`` of a small class
+        would send each worker several notebooks at once."""
+        from dask.task_spec import Task
+        from dask.utils import funcname
+
+        key = f"{funcname(function)}-{uuid.uuid4()}"
+        return self.client.get({key: Task(key, function, job, _data_producer=True)}, key, sync=False)
+
     def map(self, function: Callable[[Job], Result], jobs: list[Job]) -> Iterator[tuple[Job, Result | WorkerLost]]:
         """Submit every job, then yield (job, outcome) as they finish; unfinished jobs are cancelled on exit."""
         from distributed import as_completed
         from distributed.client import FutureCancelledError
         from distributed.scheduler import KilledWorker
 
-        futures = {self.client.submit(function, job, pure=False): job for job in jobs}
+        futures = {self._queued(function, job): job for job in jobs}
         try:
             for future in as_completed(futures, loop=self.client.loop):
                 job = futures.pop(future)

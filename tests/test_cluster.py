@@ -200,6 +200,27 @@ def test_a_job_that_kills_its_worker_twice_is_given_up_with_a_reason_and_the_res
     dask_cluster.wait_for(2)  # each nanny restarted its worker
 
 
+def holding(dask_scheduler) -> tuple[list[int], int]:
+    """Run on the scheduler: how many jobs each worker holds, and how many wait on the scheduler."""
+    return sorted(len(ws.processing) for ws in dask_scheduler.workers.values()), len(dask_scheduler.queued)
+
+
+def test_each_worker_holds_one_notebook_at_a_time_and_the_rest_wait_on_the_scheduler(dask_cluster):
+    """A worker that dies makes every job it holds suspect: it must hold only the one it runs, even when the
+    class is smaller than Dask's own threshold for holding tasks back (twice the cluster's threads)."""
+    with DaskRunner(dask_cluster.address, sandbox=False) as runner:
+        outcomes = runner.map(time.sleep, [0.2, 2, 2, 2])
+        assert next(outcomes) == (0.2, None)
+        deadline = time.monotonic() + 10
+        while True:  # the scheduler may not yet have sent the freed worker its next job
+            held, waiting = runner.client.run_on_scheduler(holding)
+            if not (0 in held and waiting) or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert (held, waiting) == ([1, 1], 1), "per worker, then waiting on the scheduler"
+        assert list(outcomes) == [(2, None)] * 3
+
+
 def other_course(root: Path) -> Path:
     """A copy of the course whose instructor notebooks differ by one character (a worker a commit behind)."""
     for package in ("autograder", "bpkit", "solutions", "assets"):
