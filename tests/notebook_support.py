@@ -6,6 +6,7 @@ import copy
 from functools import cache
 from pathlib import Path
 
+import pytest
 from nbformat import NotebookNode
 
 from autograder import notebooks as nbs
@@ -71,5 +72,11 @@ def grade_all(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
 
 
 mistakes = catalogue
+
+
+def mistakes_group(assignment: str) -> pytest.MarkDecorator:
+    """The xdist group of the tests that read one assignment's graded mistakes: one process grades them once."""
+    return pytest.mark.xdist_group(f"mistakes-{assignment}")
+
 
 ALL = assignments(SOLUTIONS) if SOLUTIONS.exists() else []

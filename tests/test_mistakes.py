@@ -7,7 +7,7 @@ from functools import cache
 import pytest
 
 from autograder import notebooks as nbs
-from tests.notebook_support import ALL, grade_all, graded_by, mistakes, source, with_answers
+from tests.notebook_support import ALL, grade_all, graded_by, mistakes, mistakes_group, source, with_answers
 
 pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow]
 
@@ -29,8 +29,8 @@ def test_every_exercise_has_a_mistake_catalogue(assignment):
 
 @cache
 def results(assignment):
-    """Every mistake of one assignment graded once, in parallel: (solution_id, name) -> result (its tests
-    run in one process under `make test`: their xdist group)."""
+    """Every mistake of one assignment graded once, in parallel: (solution_id, name) -> result. Every test
+    that reads it names the assignment's group (``mistakes_group``), so `make test` runs them in one process."""
     cases = _cases(assignment)
     jobs = [(assignment, with_answers(assignment, {sid: m.code})) for sid, m in cases]
     return {(sid, m.name): r for (sid, m), r in zip(cases, grade_all(jobs), strict=True)}
@@ -38,7 +38,7 @@ def results(assignment):
 
 @pytest.mark.parametrize(
     "assignment,solution_id,name",
-    [pytest.param(a, s, m.name, marks=pytest.mark.xdist_group(f"mistakes-{a}")) for a in ALL for s, m in _cases(a)],
+    [pytest.param(a, s, m.name, marks=mistakes_group(a)) for a in ALL for s, m in _cases(a)],
     ids=lambda v: str(v)[:40],
 )
 def test_mistake_loses_points(assignment, solution_id, name):

@@ -1,6 +1,6 @@
 """The learner is never surprised: a mistake that loses points in grading fails the visible tests too.
 
-Every catalogued mistake is graded once (shared with test_mistakes). The checker
+Every catalogued mistake is graded once (shared with test_mistakes, in its process: ``mistakes_group``). The checker
 runs each test cell's visible tests first and its hidden tests after, and records
 which part failed; wherever grading takes points, the visible part must have
 failed, and with a message of its own, not only a warning on stderr. The visible
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.notebook_support import ALL, mistakes
+from tests.notebook_support import ALL, mistakes, mistakes_group
 from tests.test_mistakes import results
 
 pytestmark = [pytest.mark.skipif(not ALL, reason="no notebooks yet"), pytest.mark.slow]
@@ -35,7 +35,9 @@ def surprises(assignment: str, solution_id: str, name: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("assignment,solution_id", [(a, s) for a in ALL for s in mistakes(a)])
+@pytest.mark.parametrize(
+    "assignment,solution_id", [pytest.param(a, s, marks=mistakes_group(a)) for a in ALL for s in mistakes(a)]
+)
 def test_a_mistake_that_loses_points_fails_the_visible_tests(assignment, solution_id):
     found = [s for m in mistakes(assignment)[solution_id] for s in surprises(assignment, solution_id, m.name)]
     assert not found, "\n".join(found)
@@ -130,9 +132,22 @@ MESSAGES = [
 ]
 
 
-@pytest.mark.parametrize("assignment,solution_id,name,cell,words", MESSAGES, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize(
+    "assignment,solution_id,name,cell,words",
+    [pytest.param(*m, marks=mistakes_group(m[0])) for m in MESSAGES],
+    ids=lambda v: str(v)[:30],
+)
 def test_the_visible_message_points_at_the_cause(assignment, solution_id, name, cell, words):
     found = {c.grade_id: c for c in results(assignment)[(solution_id, name)].cells}[cell]
     assert not found.hidden
     message = found.message
     assert words in message, message
+
+
+def test_each_test_here_runs_in_the_process_that_graded_its_mistakes(request):
+    """Under `make test`, a test outside its assignment's mistakes group would grade every mistake again."""
+    here = [item for item in request.node.parent.collect() if "assignment" in item.fixturenames]
+    assert len(here) > len(MESSAGES)
+    for item in here:
+        group = item.get_closest_marker("xdist_group")
+        assert group and group.args == (f"mistakes-{item.callspec.params['assignment']}",), item.nodeid
