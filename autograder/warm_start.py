@@ -54,6 +54,27 @@ _taking = threading.Lock()
 """Held while a thread takes the zygote: two threads of one process never share it (the other goes cold)."""
 
 
+SCRATCH_PREFIX = "bpcourse-zygote-"
+"""A zygote's folder is named ``SCRATCH_PREFIX<pid of its grading process>-<random>``."""
+
+
+def _new_scratch() -> Path:
+    """A folder for a new zygote, made after removing those of grading processes that are gone (a grader
+    killed with SIGKILL cannot remove its own; its sandbox died with it, bwrap's --die-with-parent)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        owner = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not psutil.pid_exists(int(owner)) and folder.is_dir() and not folder.is_symlink():
+            _remove_scratch(folder)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+
+
+def _remove_scratch(outer: Path) -> None:
+    """Remove a zygote's folder, whose socket folder it had made read-only to the sandbox."""
+    with suppress(OSError):
+        os.chmod(outer / "ipc", 0o700)
+    shutil.rmtree(outer, ignore_errors=True)
+
+
 class ZygoteFailed(RuntimeError):
     """The zygote did not do what it was asked in time; its sandbox is gone."""
 
@@ -64,7 +85,7 @@ class Zygote:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.uid = sandbox_uid()
-        self.outer = Path(tempfile.mkdtemp(prefix="bpcourse-zygote-"))
+        self.outer = _new_scratch()
         self.folder = self.outer / "ipc"
         self.folder.mkdir(mode=0o755)  # the sandbox may enter it, not write in it: each kernel gets a folder
         self.count = 0
@@ -110,9 +131,7 @@ class Zygote:
         for stream in (self.process.stdin, self.process.stdout):
             with suppress(OSError):
                 stream.close()
-        with suppress(OSError):
-            os.chmod(self.folder, 0o700)
-        shutil.rmtree(self.outer, ignore_errors=True)
+        _remove_scratch(self.outer)
 
     def _send(self, message: dict[str, Any]) -> None:
         try:

@@ -8,7 +8,12 @@ get the same grades warm as cold.
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import psutil
 import pytest
@@ -18,7 +23,7 @@ from jupyter_core.utils import run_sync
 from autograder import notebooks as nbs
 from autograder import sample_class, warm_start
 from autograder.grading.pipeline import grade_notebook
-from autograder.paths import SOLUTIONS, assignments, notebook_files
+from autograder.paths import REPO, SOLUTIONS, assignments, notebook_files
 from autograder.results import NotebookStatus
 from autograder.sandbox import Limits
 
@@ -227,6 +232,43 @@ def test_a_zygote_that_fails_is_replaced_by_a_new_sandbox(warm):
     assert run("print(6 * 7)").strip() == "42"
     assert warm_start.zygote_pid() not in (None, first)
     assert not psutil.pid_exists(first) or psutil.Process(first).status() == psutil.STATUS_ZOMBIE
+
+
+KEEP_A_ZYGOTE = (
+    "from autograder import warm_start\n"
+    "from autograder.sandbox import Limits\n"
+    "warm_start.enable()\n"
+    "with warm_start.sandboxed_kernel(Limits()) as km:\n"
+    "    print(km.connection_file, flush=True)\n"
+    "    input()\n"
+)
+
+
+def test_the_folder_of_a_grader_killed_with_sigkill_is_removed_by_the_next_zygote(warm):
+    """A grader killed with SIGKILL leaves its zygote's folder; the next zygote on the machine removes it
+    (its sandbox died with it), and never the folder of a grader still running."""
+    grader = subprocess.Popen(
+        [sys.executable, "-c", KEEP_A_ZYGOTE], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    try:
+        assert grader.stdout.readline()
+        running = subprocess.Popen(
+            [sys.executable, "-c", KEEP_A_ZYGOTE], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        assert running.stdout.readline()
+    finally:
+        grader.kill()
+        grader.wait()
+    scratch = Path(tempfile.gettempdir())
+    (left,) = scratch.glob(f"{warm_start.SCRATCH_PREFIX}{grader.pid}-*")
+    try:
+        assert run("print(6 * 7)").strip() == "42"
+        assert not left.exists()
+        assert list(scratch.glob(f"{warm_start.SCRATCH_PREFIX}{running.pid}-*"))
+        assert list(scratch.glob(f"{warm_start.SCRATCH_PREFIX}{os.getpid()}-*"))
+    finally:
+        running.communicate(b"\n", timeout=60)
+    assert not list(scratch.glob(f"{warm_start.SCRATCH_PREFIX}{running.pid}-*")), "a grader that ends removes its own"
 
 
 def test_a_grading_process_holds_no_more_file_descriptors_after_many_notebooks(cold_or_warm):
