@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import psutil
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
@@ -363,16 +364,41 @@ class SandboxedKernelManager(AsyncKernelManager):
 @contextmanager
 def socket_folder() -> Iterator[Path]:
     """A folder for one kernel's Unix sockets: private to the grader, writable by the sandbox until frozen."""
-    outer = Path(tempfile.mkdtemp(prefix="bpcourse-sandbox-"))
+    outer = new_scratch(SOCKETS_KIND)
     inner = outer / "ipc"
     try:
         inner.mkdir(mode=0o700)
         os.chown(inner, sandbox_uid(), -1)
         yield inner
     finally:
-        if inner.exists():
-            os.chmod(inner, 0o700)
-        shutil.rmtree(outer, ignore_errors=True)
+        remove_scratch(outer)
+
+
+SOCKETS_KIND = "sandbox"
+"""The kind in a cold sandbox's folder name (``new_scratch``)."""
+
+
+def scratch_prefix(kind: str) -> str:
+    """A sandbox's folder is named ``<prefix><pid of its grading process>-<random>``."""
+    return f"bpcourse-{kind}-"
+
+
+def new_scratch(kind: str) -> Path:
+    """A folder for a new sandbox of this grading process, made after removing those of graders that are gone
+    (a grader killed with SIGKILL cannot remove its own; its sandbox died with it, bwrap's --die-with-parent)."""
+    prefix = scratch_prefix(kind)
+    for folder in Path(tempfile.gettempdir()).glob(f"{prefix}*-*"):
+        owner = folder.name.removeprefix(prefix).split("-", 1)[0]
+        if owner.isdigit() and not psutil.pid_exists(int(owner)) and folder.is_dir() and not folder.is_symlink():
+            remove_scratch(folder)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+def remove_scratch(outer: Path) -> None:
+    """Remove a sandbox's folder, whose socket folder ``ipc`` may have been made read-only to the grader."""
+    with suppress(OSError):
+        os.chmod(outer / "ipc", 0o700)
+    shutil.rmtree(outer, ignore_errors=True)
 
 
 def _advice(stderr: str) -> str:

@@ -22,7 +22,6 @@ import select
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -39,6 +38,8 @@ from autograder.sandbox import (
     bwrap_command,
     kill_tree,
     limit_process,
+    new_scratch,
+    remove_scratch,
     sandbox_uid,
     socket_folder,
 )
@@ -54,25 +55,8 @@ _taking = threading.Lock()
 """Held while a thread takes the zygote: two threads of one process never share it (the other goes cold)."""
 
 
-SCRATCH_PREFIX = "bpcourse-zygote-"
-"""A zygote's folder is named ``SCRATCH_PREFIX<pid of its grading process>-<random>``."""
-
-
-def _new_scratch() -> Path:
-    """A folder for a new zygote, made after removing those of grading processes that are gone (a grader
-    killed with SIGKILL cannot remove its own; its sandbox died with it, bwrap's --die-with-parent)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
-        owner = folder.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
-        if owner.isdigit() and not psutil.pid_exists(int(owner)) and folder.is_dir() and not folder.is_symlink():
-            _remove_scratch(folder)
-    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
-
-
-def _remove_scratch(outer: Path) -> None:
-    """Remove a zygote's folder, whose socket folder it had made read-only to the sandbox."""
-    with suppress(OSError):
-        os.chmod(outer / "ipc", 0o700)
-    shutil.rmtree(outer, ignore_errors=True)
+SCRATCH_KIND = "zygote"
+"""The kind in a zygote's folder name (autograder.sandbox.new_scratch)."""
 
 
 class ZygoteFailed(RuntimeError):
@@ -85,7 +69,7 @@ class Zygote:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.uid = sandbox_uid()
-        self.outer = _new_scratch()
+        self.outer = new_scratch(SCRATCH_KIND)
         self.folder = self.outer / "ipc"
         self.folder.mkdir(mode=0o755)  # the sandbox may enter it, not write in it: each kernel gets a folder
         self.count = 0
@@ -131,7 +115,7 @@ class Zygote:
         for stream in (self.process.stdin, self.process.stdout):
             with suppress(OSError):
                 stream.close()
-        _remove_scratch(self.outer)
+        remove_scratch(self.outer)
 
     def _send(self, message: dict[str, Any]) -> None:
         try:

@@ -25,7 +25,7 @@ from autograder import sample_class, warm_start
 from autograder.grading.pipeline import grade_notebook
 from autograder.paths import REPO, SOLUTIONS, assignments, notebook_files
 from autograder.results import NotebookStatus
-from autograder.sandbox import Limits
+from autograder.sandbox import SOCKETS_KIND, Limits, scratch_prefix
 
 pytestmark = pytest.mark.slow
 
@@ -234,41 +234,45 @@ def test_a_zygote_that_fails_is_replaced_by_a_new_sandbox(warm):
     assert not psutil.pid_exists(first) or psutil.Process(first).status() == psutil.STATUS_ZOMBIE
 
 
-KEEP_A_ZYGOTE = (
+KEEP_A_SANDBOX = (
+    "import sys\n"
     "from autograder import warm_start\n"
     "from autograder.sandbox import Limits\n"
-    "warm_start.enable()\n"
+    "if sys.argv[1] == 'warm':\n"
+    "    warm_start.enable()\n"
     "with warm_start.sandboxed_kernel(Limits()) as km:\n"
     "    print(km.connection_file, flush=True)\n"
     "    input()\n"
 )
 
 
-def test_the_folder_of_a_grader_killed_with_sigkill_is_removed_by_the_next_zygote(warm):
-    """A grader killed with SIGKILL leaves its zygote's folder; the next zygote on the machine removes it
-    (its sandbox died with it), and never the folder of a grader still running."""
-    grader = subprocess.Popen(
-        [sys.executable, "-c", KEEP_A_ZYGOTE], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
+@pytest.mark.parametrize("start", ["cold", "warm"])
+def test_the_folder_of_a_grader_killed_with_sigkill_is_removed_by_the_next_sandbox(start):
+    """A grader killed with SIGKILL leaves its sandbox's folder; the next sandbox of that kind on the machine
+    removes it (the sandbox died with its grader), and never the folder of a grader still running."""
+    keep = [sys.executable, "-c", KEEP_A_SANDBOX, start]
+    grader = subprocess.Popen(keep, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert grader.stdout.readline()
-        running = subprocess.Popen(
-            [sys.executable, "-c", KEEP_A_ZYGOTE], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
+        running = subprocess.Popen(keep, cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert running.stdout.readline()
     finally:
         grader.kill()
         grader.wait()
-    scratch = Path(tempfile.gettempdir())
-    (left,) = scratch.glob(f"{warm_start.SCRATCH_PREFIX}{grader.pid}-*")
+    kind = warm_start.SCRATCH_KIND if start == "warm" else SOCKETS_KIND
+    scratch, prefix = Path(tempfile.gettempdir()), scratch_prefix(kind)
+    (left,) = scratch.glob(f"{prefix}{grader.pid}-*")
+    if start == "warm":
+        warm_start.enable()  # conftest turns it off after the test
     try:
         assert run("print(6 * 7)").strip() == "42"
         assert not left.exists()
-        assert list(scratch.glob(f"{warm_start.SCRATCH_PREFIX}{running.pid}-*"))
-        assert list(scratch.glob(f"{warm_start.SCRATCH_PREFIX}{os.getpid()}-*"))
+        assert list(scratch.glob(f"{prefix}{running.pid}-*"))
+        if start == "warm":  # this process's zygote is still up; a cold sandbox is gone with its kernel
+            assert list(scratch.glob(f"{prefix}{os.getpid()}-*"))
     finally:
         running.communicate(b"\n", timeout=60)
-    assert not list(scratch.glob(f"{warm_start.SCRATCH_PREFIX}{running.pid}-*")), "a grader that ends removes its own"
+    assert not list(scratch.glob(f"{prefix}{running.pid}-*")), "a grader that ends removes its own"
 
 
 def test_a_grading_process_holds_no_more_file_descriptors_after_many_notebooks(cold_or_warm):
