@@ -1,8 +1,9 @@
 """Grading on a real Dask cluster: a `dask scheduler` and `dask worker` processes on localhost, as on other machines.
 
-The sample class graded through two workers gets the grades of local grading, cell by cell; a worker killed
-mid-run loses nothing and leaves nothing running; a job that kills its worker twice is given up with a reason;
-a worker with another version of the course, an unreachable scheduler and one without workers are refused.
+The sample class graded through two workers, one of which is killed mid-run, gets the grades of local grading,
+cell by cell, and the killed worker loses nothing and leaves nothing running; a job that kills its worker twice
+is given up with a reason; a worker with another version of the course, an unreachable scheduler and one
+without workers are refused.
 """
 
 from __future__ import annotations
@@ -142,47 +143,65 @@ def autograded(workspace: Workspace) -> list[Path]:
     return sorted(p.relative_to(folder) for p in folder.rglob("*.ipynb"))
 
 
-def test_the_sample_class_graded_on_two_workers_gets_the_local_grades_cell_by_cell(
-    graded_class, dask_cluster, tmp_path
+@dataclass
+class RemoteRun:
+    """The sample class graded by `bpcourse grade --scheduler` while one of the two workers is killed mid-run."""
+
+    workspace: Workspace
+    returncode: int
+    out: str
+    err: str
+    done_before: int
+    """Notebooks graded before the kill."""
+    started: list[psutil.Process]
+    """What the killed worker had started (its sandboxed kernels among them)."""
+
+
+@pytest.fixture(scope="module")
+def remote_run(graded_class, dask_cluster, tmp_path_factory) -> RemoteRun:
+    """The class is graded once on the cluster, by the command line: a worker is killed (its machine is gone)
+    after the third notebook and a new one joins, as an instructor restarting a machine would."""
+    workspace = collected(graded_class, tmp_path_factory.mktemp("remote"))
+    command = [sys.executable, "-m", "autograder", "grade", "--workspace", str(workspace.root)]
+    command += ["--timeout", str(SAMPLE_TIMEOUT), "--scheduler", dask_cluster.address]
+    grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(autograded(workspace)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        done_before = len(autograded(workspace))
+        started = dask_cluster.kill(dask_cluster.workers[-1])
+        dask_cluster.start_worker()
+        out, err = grading.communicate(timeout=600)
+    finally:
+        if grading.poll() is None:
+            grading.kill()
+        dask_cluster.wait_for(2)
+    return RemoteRun(workspace, grading.returncode, out, err, done_before, started)
+
+
+def test_the_sample_class_graded_on_a_cluster_that_loses_a_worker_gets_the_local_grades_cell_by_cell(
+    graded_class, remote_run, dask_cluster
 ):
-    local = graded_class[1]
-    remote = collected(graded_class, tmp_path / "remote")
-    summary = grade(remote, timeout=SAMPLE_TIMEOUT, progress=False, scheduler=dask_cluster.address)
-    assert summary.sandboxed and summary.graded == len(remote.submissions())
+    local, remote = graded_class[1], remote_run.workspace
+    assert remote_run.returncode == 0, remote_run.err
+    assert f"graded {len(remote.submissions())}," in remote_run.out
+    assert all(r.sandboxed for r in remote.results())
     assert cells(remote) == cells(local)
     assert autograded(remote) == autograded(local)
     again = grade(remote, timeout=SAMPLE_TIMEOUT, progress=False, scheduler=dask_cluster.address)
     assert again.graded == 0 and again.skipped == len(cells(local))
 
 
-def test_a_worker_killed_mid_run_loses_nothing_records_nothing_twice_and_leaves_nothing_running(
-    graded_class, dask_cluster, tmp_path
-):
-    name = assignments(SOLUTIONS)[0]
-    workspace = collected(graded_class, tmp_path / "killed")
-    command = [sys.executable, "-m", "autograder", "grade", name, "--workspace", str(workspace.root)]
-    command += ["--timeout", str(SAMPLE_TIMEOUT), "--scheduler", dask_cluster.address]
-    grading = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while len(autograded(workspace)) < 3 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    done_before = len(autograded(workspace))
-    started = dask_cluster.kill(dask_cluster.workers[-1])
-    out, err = grading.communicate(timeout=300)
-    try:
-        assert grading.returncode == 0, err
-        submitted = sum(1 for _, assignment, _ in workspace.submissions() if assignment == name)
-        assert 3 <= done_before < submitted
-        assert f"graded {submitted}," in out
-        assert cells(workspace, [name]) == cells(graded_class[1], [name])
-        with open_gradebook(workspace.db_url) as gb:
+def test_a_worker_killed_mid_run_loses_nothing_records_nothing_twice_and_leaves_nothing_running(remote_run):
+    workspace = remote_run.workspace
+    assert 3 <= remote_run.done_before < len(workspace.submissions())
+    with open_gradebook(workspace.db_url) as gb:
+        for name in assignments(SOLUTIONS):
             assert len(gb.find_assignment(name).submissions) == len(workspace.students())
-        assert started, "the killed worker was grading: it had started a sandboxed kernel"
-        _, alive = psutil.wait_procs(started, timeout=10)
-        assert not alive, f"outlived their worker: {[p.info for p in alive]}"
-    finally:
-        dask_cluster.start_worker()
-        dask_cluster.wait_for(2)
+    assert remote_run.started, "the killed worker was grading: it had started a sandboxed kernel"
+    _, alive = psutil.wait_procs(remote_run.started, timeout=10)
+    assert not alive, f"outlived their worker: {[p.info for p in alive]}"
 
 
 def test_a_job_that_kills_its_worker_twice_is_given_up_with_a_reason_and_the_rest_is_done(dask_cluster, tmp_path):

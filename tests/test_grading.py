@@ -9,6 +9,7 @@ import pytest
 
 from autograder import notebooks as nbs
 from autograder.grading.pipeline import grade_notebook
+from autograder.sandbox import Limits
 
 pytestmark = pytest.mark.slow
 
@@ -161,3 +162,10 @@ def test_corrupt_notebook_is_reported_not_raised(source, tmp_path):
     result = grade_notebook(path, source)
     assert result.status == "invalid" and result.score == 0 and "not a readable notebook" in result.error
     assert path.read_text() == '{"cells": ['
+
+
+def test_a_corrupt_notebook_in_a_sandboxed_run_is_not_reported_as_graded_without_the_sandbox(source):
+    """Nothing of it ran, and nothing would have run outside the sandbox: its feedback, the grade summary and
+    the report must not warn that it ran with the grader's rights."""
+    assert grade_notebook(b'{"cells": [', source, sandbox=Limits()).sandboxed
+    assert not grade_notebook(b'{"cells": [', source).sandboxed

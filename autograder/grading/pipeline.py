@@ -58,7 +58,8 @@ def grade_notebook(
         nb = read_submission(submission)
     except Unreadable as error:
         cells = zero_cells(source, CellStatus.NOT_RUN, "the notebook could not be read")
-        return NotebookResult(label, cells, NotebookStatus.INVALID, str(error), time.perf_counter() - start)
+        duration = time.perf_counter() - start  # nothing ran; had it, it would have run where ``sandbox`` says
+        return NotebookResult(label, cells, NotebookStatus.INVALID, str(error), duration, sandboxed=sandbox is not None)
     merged = merge_submission(nb, source)
     result = _grade_merged(merged, timeout, sandbox)
     if result.status is NotebookStatus.KERNEL_DIED and not result.error.startswith(INTERRUPT_IGNORED):
