@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from autograder import notebooks as nbs
+from autograder.grading.learner import FIGURE_SKIPPED
 from autograder.grading.pipeline import grade_notebook
 from autograder.sandbox import Limits
 
@@ -169,3 +170,22 @@ def test_a_corrupt_notebook_in_a_sandboxed_run_is_not_reported_as_graded_without
     the report must not warn that it ran with the grader's rights."""
     assert grade_notebook(b'{"cells": [', source, sandbox=Limits()).sandboxed
     assert not grade_notebook(b'{"cells": [', source).sandboxed
+
+
+def test_figures_are_neither_drawn_nor_displayed_while_grading():
+    """Grading reads no figure: pyplot's after-cell drawing is skipped too, not only the image display."""
+    setup = cell(
+        "code", "%matplotlib inline\nimport matplotlib.pyplot as plt", id="setup", grade_id="setup", locked=True
+    )
+    plot = nbformat.v4.new_code_cell(
+        "drawn = []\nfig, ax = plt.subplots()\n"
+        "fig.canvas.mpl_connect('draw_event', lambda event: drawn.append(1))\nax.plot([1, 2, 3])"
+    )
+    count = nbformat.v4.new_code_cell("print('draws:', len(drawn))")
+    nb = nbformat.v4.new_notebook(cells=[setup, plot, count])
+    result = grade_notebook(nb, nb)
+    outputs = [cell.outputs for cell in result.graded.cells]
+    assert [o.get("text") for o in outputs[2]] == ["draws: 0\n"]
+    shown = [o for o in outputs[1] if o.output_type == "display_data"]
+    assert shown and all(set(o.data) == {"text/plain"} for o in shown)
+    assert shown[0].data["text/plain"].startswith(FIGURE_SKIPPED)

@@ -59,12 +59,27 @@ def answer(request: str) -> str:
 
 
 def skip_figures() -> None:
-    """Display figures as their text only: grading reads none, and drawing them is most of a notebook's time."""
+    """Neither draw nor display figures (their text only): grading reads none, and drawing them is most of a
+    notebook's time.
+
+    Two things draw a figure after a cell: the inline backend's display (the image formatters, switched off
+    here), and before it pyplot's own post-execute hook (installed by ``%matplotlib inline``), which draws every
+    figure changed since it last drew. The hook added here runs first and marks them drawn, so it draws none.
+    """
     from IPython import get_ipython
 
-    formatters = get_ipython().display_formatter.formatters
+    shell = get_ipython()
+    formatters = shell.display_formatter.formatters
     for mime in FIGURE_FORMATS:
         formatters[mime].enabled = False
+    shell.events.callbacks["post_execute"].insert(0, _mark_figures_drawn)
+
+
+def _mark_figures_drawn() -> None:
+    """Every open pyplot figure counts as drawn (not stale), so pyplot does not draw it after the cell."""
+    helpers = sys.modules.get("matplotlib._pylab_helpers")
+    for manager in helpers.Gcf.get_all_fig_managers() if helpers else []:
+        manager.canvas.figure.stale = False
 
 
 FIGURE_FORMATS = ("image/png", "image/jpeg", "image/svg+xml", "application/pdf")
