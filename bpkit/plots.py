@@ -339,6 +339,15 @@ def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def images_shown() -> bool:
+    """False where this IPython shows no PNG images: grading switches them off
+    (autograder.grading.agent.skip_figures), and a picture drawn only to be shown is then not drawn."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is None or shell.display_formatter.formatters["image/png"].enabled
+
+
 def _in_kernel() -> bool:
     """True inside a Jupyter kernel, where ``display`` can update an output in place."""
     from IPython import get_ipython
@@ -389,7 +398,7 @@ class LiveCostPlot:
         self.ax.autoscale_view()
         if self.costs:
             self.ax.set_title(f"{self.title}: epoch {self.epochs[-1]}, cost {self.costs[-1]:.4g}")
-        if _in_kernel():
+        if _in_kernel() and images_shown():
             self._show()
         self._last_draw = time.monotonic()
 

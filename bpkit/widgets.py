@@ -31,6 +31,7 @@ from bpkit.network import Params, TrainingDiverged, accuracy, predict
 from bpkit.network import train as reference_train
 from bpkit.plots import (
     figure_png,
+    images_shown,
     plot_classes,
     plot_cost,
     plot_decision_boundary,
@@ -137,7 +138,8 @@ class _Explorer:
         except Exception as error:  # noqa: BLE001 - a learner's own function failed: say so where they look
             self.outcome.value = f"<b>Error</b>: {html.escape(f'{type(error).__name__}: {error}')}"
             return
-        self.image.value = figure_png(fig)
+        if images_shown():
+            self.image.value = figure_png(fig)
         self.outcome.value = text
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from autograder import notebooks as nbs
-from autograder.grading.learner import FIGURE_SKIPPED
+from autograder.grading.learner import FIGURE_SKIPPED, execute
 from autograder.grading.pipeline import grade_notebook
 from autograder.sandbox import Limits
 
@@ -189,3 +189,26 @@ def test_figures_are_neither_drawn_nor_displayed_while_grading():
     shown = [o for o in outputs[1] if o.output_type == "display_data"]
     assert shown and all(set(o.data) == {"text/plain"} for o in shown)
     assert shown[0].data["text/plain"].startswith(FIGURE_SKIPPED)
+
+
+def test_a_widget_and_a_live_plot_draw_their_pictures_for_the_learner_and_not_while_grading():
+    setup = cell(
+        "code",
+        "from bpkit.plots import LiveCostPlot\nfrom bpkit.widgets import StepSizeExplorer",
+        id="setup",
+        grade_id="setup",
+        locked=True,
+    )
+    explorer = nbformat.v4.new_code_cell(
+        "explorer = StepSizeExplorer()\nprint('png bytes:', len(explorer.image.value), explorer.outcome.value != '')"
+    )
+    live = nbformat.v4.new_code_cell("with LiveCostPlot(interval=0) as live:\n    live.update(0, 0.5)")
+    nb = nbformat.v4.new_notebook(cells=[setup, explorer, live])
+    graded = grade_notebook(nb, nb).graded.cells
+    assert [o.get("text") for o in graded[1].outputs] == ["png bytes: 0 True\n"]
+    assert graded[2].outputs == []
+    run, _, _, _ = execute(copy.deepcopy(nb))  # as the learner runs it
+    shown = run.cells[1].outputs[0].text
+    assert shown.startswith("png bytes: ") and int(shown.split()[2]) > 1000, shown
+    assert [o.output_type for o in run.cells[2].outputs] == ["display_data"]
+    assert "image/png" in run.cells[2].outputs[0].data
