@@ -312,7 +312,8 @@ def show_digits(
     """The first ``n`` columns of ``X`` as small images titled with their label.
 
     With ``predictions`` each title reads "label→prediction", in red where they differ.
-    To look at the mistakes, pass only the misclassified columns.
+    To look at the mistakes, pass only the misclassified columns. The images share one Axes (one set of
+    axes per image would cost far more to build and draw than the images themselves).
     """
     X = np.asarray(X)
     labels = np.asarray(labels).ravel()
@@ -321,14 +322,21 @@ def show_digits(
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
     fig = fig or _new_figure((0.9 * ncols, 1.05 * nrows))
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    height, width = shape
+    pitch_x = 1.4 * width  # each image with the space beside it and, below, the space above the next row's titles
+    pitch_y = pitch_x * 1.05 / 0.9
     for k in range(n):
-        ax = fig.add_subplot(nrows, ncols, k + 1)
-        ax.imshow(X[:, k].reshape(shape), cmap="gray_r")
-        ax.set_axis_off()
+        left, top = (k % ncols) * pitch_x + 0.2 * width, (k // ncols) * pitch_y + (pitch_y - height) * 0.75
+        ax.imshow(X[:, k].reshape(shape), cmap="gray_r", extent=(left, left + width, top + height, top))
         if guesses is None:
-            ax.set_title(f"{labels[k]}", fontsize=9)
+            title, color = f"{labels[k]}", "black"
         else:
-            ax.set_title(f"{labels[k]}→{guesses[k]}", fontsize=9, color="red" if guesses[k] != labels[k] else "black")
+            title, color = f"{labels[k]}→{guesses[k]}", "red" if guesses[k] != labels[k] else "black"
+        ax.text(left + width / 2, top - 0.6, title, fontsize=9, color=color, ha="center", va="bottom")
+    ax.set_xlim(0, ncols * pitch_x)
+    ax.set_ylim(nrows * pitch_y, 0)
+    ax.set_axis_off()
     return fig
 
 

@@ -187,15 +187,27 @@ def test_show_digits_titles_mark_wrong_predictions_in_red():
     X = np.random.default_rng(0).random((64, 6))
     truth, predicted = np.array([[0, 1, 2, 3, 4, 5]]), np.array([[0, 1, 7, 3, 9, 5]])
     fig = plots.show_digits(X, truth, predicted, n=5, ncols=3, fig=Figure())
-    assert len(fig.axes) == 5
-    titles = [(ax.get_title(), ax.title.get_color()) for ax in fig.axes]
+    (ax,) = fig.axes
+    assert len(ax.images) == 5
+    titles = [(text.get_text(), text.get_color()) for text in ax.texts]
     assert titles == [("0→0", "black"), ("1→1", "black"), ("2→7", "red"), ("3→3", "black"), ("4→9", "red")]
-    np.testing.assert_array_equal(fig.axes[2].images[0].get_array(), X[:, 2].reshape(8, 8))
+    np.testing.assert_array_equal(ax.images[2].get_array(), X[:, 2].reshape(8, 8))
 
 
-def test_show_digits_without_predictions_shows_labels():
-    fig = plots.show_digits(np.zeros((64, 3)), [7, 8, 9], fig=Figure())
-    assert [ax.get_title() for ax in fig.axes] == ["7", "8", "9"]
+def test_show_digits_lays_the_images_out_in_rows_each_below_its_title():
+    fig = plots.show_digits(np.zeros((64, 5)), [7, 8, 9, 1, 2], ncols=3, fig=Figure())
+    (ax,) = fig.axes
+    assert [text.get_text() for text in ax.texts] == ["7", "8", "9", "1", "2"]
+    boxes = [image.get_extent() for image in ax.images]  # (left, right, bottom, top), y growing downwards
+    lefts, tops = [round(box[0], 6) for box in boxes], [round(box[3], 6) for box in boxes]
+    assert lefts[:3] == sorted(set(lefts[:3])) and lefts[3:] == lefts[:2], "three columns, then a new row"
+    assert tops[0] == tops[1] == tops[2] < tops[3] == tops[4]
+    for text, (left, right, _, top) in zip(ax.texts, boxes, strict=True):
+        x, y = text.get_position()
+        assert left < x < right and y < top, "each title is centred above its image"
+    right_edge, bottom_edge = max(box[1] for box in boxes), max(box[2] for box in boxes)
+    x_limits, y_limits = ax.get_xlim(), ax.get_ylim()
+    assert x_limits[1] >= right_edge and y_limits[0] >= bottom_edge, "every image is inside the picture"
 
 
 def test_figure_png_returns_png_bytes():
