@@ -300,6 +300,10 @@ def draw_computation_graph(
     return ax
 
 
+_DIGIT_CELL = (0.9, 1.05)
+"""Inches of figure per digit that show_digits draws: its width, and its height with the title."""
+
+
 def show_digits(
     X: ArrayLike,
     labels: ArrayLike,
@@ -321,11 +325,11 @@ def show_digits(
     n = min(n, X.shape[1])
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
-    fig = fig or _new_figure((0.9 * ncols, 1.05 * nrows))
+    fig = fig or _new_figure((_DIGIT_CELL[0] * ncols, _DIGIT_CELL[1] * nrows))
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     height, width = shape
     pitch_x = 1.4 * width  # each image with the space beside it and, below, the space above the next row's titles
-    pitch_y = pitch_x * 1.05 / 0.9
+    pitch_y = pitch_x * _DIGIT_CELL[1] / _DIGIT_CELL[0]
     for k in range(n):
         left, top = (k % ncols) * pitch_x + 0.2 * width, (k // ncols) * pitch_y + (pitch_y - height) * 0.75
         ax.imshow(X[:, k].reshape(shape), cmap="gray_r", extent=(left, left + width, top + height, top))
