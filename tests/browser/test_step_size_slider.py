@@ -14,6 +14,7 @@ import math
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from autograder.lab_driver import (
     PAGE_TIMEOUT,
@@ -110,7 +111,7 @@ def test_step_size_slider_by_keyboard_and_typed_readout(page, lab, served):
     slider.outcome.wait_for()
     expected_text, expected_png = step_size_outcome(0.1, **EXPLORER_ARGS)
     assert slider.text() == expected_text
-    assert slider.readout.inner_text() == "0.100"
+    expect(slider.readout).to_have_text("0.100", timeout=PAGE_TIMEOUT)
     first_png = image_bytes(page, slider.image)
     assert first_png == expected_png
 
@@ -119,7 +120,7 @@ def test_step_size_slider_by_keyboard_and_typed_readout(page, lab, served):
     assert math.log10(eta) == pytest.approx(-0.99, abs=1e-9)
     assert text.startswith("Converges in 35 steps (within 0.001 of the minimum).\n")
     assert "η = 0.102 is below 1/L" in text
-    assert slider.readout.inner_text() == "0.102"
+    expect(slider.readout).to_have_text("0.102", timeout=PAGE_TIMEOUT)
     assert png != first_png
 
     eta, text, png = slider.press("ArrowLeft")
@@ -131,7 +132,7 @@ def test_step_size_slider_by_keyboard_and_typed_readout(page, lab, served):
     assert math.log10(eta) == pytest.approx(0.04, abs=1e-9)
     assert text.startswith("Diverges: the distance to the minimum grew from 3 to ")
     assert "η = 1.1 is above 2/L" in text
-    assert slider.readout.inner_text() == "1.10"
+    expect(slider.readout).to_have_text("1.10", timeout=PAGE_TIMEOUT)
 
     eta, text, png = slider.type("0.7")
     assert math.log10(eta) == pytest.approx(-0.15, abs=1e-9)
