@@ -91,8 +91,7 @@ WALK_SCRATCH = (
 def test_files_a_kernel_leaves_are_gone_for_the_next(warm):
     listing = (
         WALK_SCRATCH + "import builtins\n"
-        "seen = [(p, oct(os.lstat(p).st_mode)) for root, files in scratch() for p in [root, *files]\n"
-        "        if 'history.sqlite' not in p]\n"  # IPython's history, which a thread of this kernel writes as it runs
+        "seen = [(p, oct(os.lstat(p).st_mode)) for root, files in scratch() for p in [root, *files]]\n"
         "print(hasattr(builtins, 'PLANTED'), os.getcwd(), sorted(seen))"
     )
     made = run(listing)  # the first kernel of a new sandbox: the scratch as bwrap made it
@@ -164,6 +163,16 @@ def test_a_forked_kernel_handles_signals_as_a_cold_one_does():
     assert f"({int(signal.SIGINT)}, 'default_int_handler')" in cold  # 0 is SIG_DFL, 1 SIG_IGN
     assert f"({int(signal.SIGCHLD)}, '0')" in cold
     assert warm == cold
+
+
+def test_a_grading_kernel_keeps_no_input_history(cold_or_warm):
+    """No history database in the scratch, and no thread of the kernel's writing one as learner code runs."""
+    found = run(
+        WALK_SCRATCH + "import threading\n"
+        "print(get_ipython().history_manager.enabled, [f for _, files in scratch() for f in files if 'sqlite' in f],"
+        " sorted(type(t).__name__ for t in threading.enumerate() if 'History' in type(t).__name__))"
+    )
+    assert found == "False [] []\n"
 
 
 def test_keys_and_message_queues_a_kernel_leaves_are_gone_for_the_next(cold_or_warm):

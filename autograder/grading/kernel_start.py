@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import platform
+import sys
 
 KEYCTL = {"x86_64": 250, "aarch64": 219}
 """The keyctl system call's number per machine (Python has no binding for it)."""
@@ -33,12 +34,21 @@ def fresh_keyrings() -> None:
             raise OSError(ctypes.get_errno(), f"keyctl({operation}, {keyring}) failed")
 
 
+KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
+"""Grading keeps no input history: no history database in the scratch, and no thread of the kernel writing it."""
+
+
+def launch(argv: list[str]) -> None:
+    """Run an IPython kernel with ``argv`` (its connection file) and the grading options, until it is shut down."""
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance(argv=[*argv, *KERNEL_OPTIONS])
+
+
 def main() -> None:
     """Fresh keyrings, then the kernel (its arguments are this module's)."""
     fresh_keyrings()
-    from ipykernel import kernelapp
-
-    kernelapp.launch_new_instance()
+    launch(sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from autograder.grading.kernel_start import fresh_keyrings
+from autograder.grading.kernel_start import fresh_keyrings, launch
 
 WARM_MODULES = (
     "numpy",
@@ -59,9 +59,19 @@ WARM_MODULES = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.logger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "importlib.readers",
+    "sqlite3",
+    "tornado.platform.asyncio",
     "autograder.grading.agent",
 )
-"""Imported once, before any fork, with every bpkit module but those in COLD."""
+"""Imported once, before any fork, with every bpkit module but those in COLD: the modules a kernel needs,
+including those IPython only imports as its shell starts (its debugger, history database, inspector and its
+themes' resources), so that no child loads them again."""
 
 COLD = ("bpkit.widgets",)
 """Left to the kernel: ipywidgets hooks into the running IPython when first imported, and there is none yet."""
@@ -159,7 +169,7 @@ def _become_kernel(connection_file: str, handlers: dict[int, Any]) -> None:
     import ipykernel.kernelapp
 
     sys.argv = [ipykernel.kernelapp.__file__, "-f", connection_file]
-    ipykernel.kernelapp.launch_new_instance()
+    launch(sys.argv[1:])
     os._exit(0)
 
 
