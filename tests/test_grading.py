@@ -191,6 +191,22 @@ def test_figures_are_neither_drawn_nor_displayed_while_grading():
     assert shown[0].data["text/plain"].startswith(FIGURE_SKIPPED)
 
 
+def test_a_graded_kernel_flushes_its_output_only_when_something_was_written():
+    """ipykernel flushes stdout and stderr before each of the checker's requests (a raw_input): while grading,
+    a flush with nothing written hands no task to the kernel's output thread, and what was written still comes
+    out, in order."""
+    probe = nbformat.v4.new_code_cell(
+        "import sys\nthread = sys.stdout.pub_thread\nhanded = []\nschedule = thread.schedule\n"
+        "thread.schedule = lambda task: (handed.append(task), schedule(task))[-1]\n"
+        "sys.stdout.flush()\nsys.stderr.flush()\nidle = len(handed)\n"
+        "sys.stdout.write('written')\nsys.stdout.flush()\nthread.schedule = schedule\n"
+        "print(' then', idle, len(handed) > idle)"
+    )
+    nb = nbformat.v4.new_notebook(cells=[probe])
+    graded = grade_notebook(nb, nb).graded.cells
+    assert "".join(o.get("text", "") for o in graded[0].outputs) == "written then 0 True\n"
+
+
 def test_a_widget_and_a_live_plot_draw_their_pictures_for_the_learner_and_not_while_grading():
     setup = cell(
         "code",

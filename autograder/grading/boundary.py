@@ -314,9 +314,10 @@ class Boundary:
         self._session_ended()
 
     def prepare(self) -> None:
-        """Before the notebook's first cell: the kernel displays figures as text only (grading reads none)."""
+        """Before the notebook's first cell: the kernel displays figures as text only (grading reads none) and
+        flushes its output only when there is some (``agent.prepare_kernel``)."""
         with self._only_one():
-            msg_id = self._execute(f"{AGENT}.skip_figures()")
+            msg_id = self._execute(f"{AGENT}.prepare_kernel()")
             while self._wait(msg_id)[0] != "ended":
                 pass
         self._finish_output(msg_id)
