@@ -1,4 +1,5 @@
-"""``import bpkit`` is light: no matplotlib, ipywidgets or nbgrader until a submodule needs them."""
+"""``import bpkit`` is light: no matplotlib, ipywidgets or nbgrader until a submodule needs them; and reading a
+notebook compiles no grammar."""
 
 import subprocess
 import sys
@@ -13,6 +14,19 @@ def test_import_bpkit_loads_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == "[]", f"import bpkit pulled in {out}"
+
+
+def test_reading_a_notebook_compiles_no_grammar():
+    """Every grading process imports nbformat, hence jsonschema, which would load rfc3987-syntax and compile 38
+    parsers (0.9 s of CPU) if it were installed: `make` removes it (see the Makefile), and notebooks still validate."""
+    code = (
+        "import sys, nbformat; nb = nbformat.v4.new_notebook(); nbformat.validate(nb)\n"
+        "nb.cells = [{'cell_type': 'code'}]\n"
+        "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('invalid', end=' ')\n"
+        "print([m for m in ('rfc3987_syntax', 'lark') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "invalid []\n", f"{out!r}: run `make` to set up .venv as the Makefile does"
 
 
 def test_submodules_load_lazily():
