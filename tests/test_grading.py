@@ -152,6 +152,15 @@ def test_kernel_exit_is_reported(source):
     assert result.status == "kernel died" and test.status == "not run" and test.points == 0
 
 
+def test_a_kernel_that_exits_during_a_call_from_a_test_is_reported_as_such(source):
+    """Printing to the end, then gone: the checker sees the death, not a call that runs out of time."""
+    answer = "def double(x):\n    import os\n    for i in range(100):\n        print(i)\n    os._exit(3)"
+    result, test = graded(source, answer, timeout=30)
+    assert (result.status, test.status, test.points) == ("kernel died", "not run", 0)
+    assert "the kernel died during a call from a test" in result.error
+    assert test.message == "the kernel died while this test ran"
+
+
 def test_huge_allocation_fails_inside_the_kernel(source):
     result, test = graded(source, "def double(x):\n    return np.ones(int(2e10), dtype=np.uint8)")
     assert result.status == "graded" and "MemoryError" in test.message
