@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from autograder import warm_start
 from autograder.grading.pipeline import grade_notebook
 from autograder.pool import WorkerPool
+from autograder.sandbox import Limits
 from tests.test_grading import WRONG, source, submit  # noqa: F401 - source is a fixture
 
 pytestmark = pytest.mark.slow
@@ -156,6 +158,8 @@ get_ipython().kernel.raw_input = lambda prompt="": '{"result": true}'
 }
 
 DISGUISED = "a cell disguised as a test cell"
+TIMEOUT = 5
+"""Seconds a cell may run: the tiny notebook's own cells take milliseconds; an attack that hangs waits this long."""
 
 
 def _with_attack(nb, name):
@@ -180,9 +184,10 @@ def _with_attack(nb, name):
 
 
 def _grade(job):
+    """Graded as a class is graded: sandboxed, the kernel forked from the grading process's zygote."""
     nb, src = job
-    result = grade_notebook(nb, src, timeout=10)
-    return result
+    warm_start.enable()
+    return grade_notebook(nb, src, timeout=TIMEOUT, sandbox=Limits())
 
 
 @pytest.fixture(scope="module")
