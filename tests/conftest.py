@@ -13,19 +13,28 @@ from autograder.workspace import Workspace
 from tests.class_support import SAMPLE_TIMEOUT, digests
 
 SAMPLE_CLASS_GROUP = "sample-class"
+BROWSER_GROUP = "browser"
+BROWSER_PACKAGE = "tests.browser."
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook runs in the same phase)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Each test file runs in one process, so its module fixtures are made once; so do all the files that use
-    the sample class, so it is graded once. A test that names its own group (test_mistakes: one per
-    assignment) keeps it."""
+    the sample class, so it is graded once, and all the browser tests, so one JupyterLab server and one
+    Chromium (their package fixtures) serve them all. A test that names its own group (test_mistakes: one
+    per assignment) keeps it."""
     sample_class_users = {item.module.__name__ for item in items if "graded_class" in item.fixturenames}
     for item in items:
         if item.get_closest_marker("xdist_group"):
             continue
-        module = item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(SAMPLE_CLASS_GROUP if module in sample_class_users else module))
+        item.add_marker(pytest.mark.xdist_group(_group(item.module.__name__, sample_class_users)))
+
+
+def _group(module: str, sample_class_users: set[str]) -> str:
+    """The xdist group of a test module's tests that name none themselves."""
+    if module in sample_class_users:
+        return SAMPLE_CLASS_GROUP
+    return BROWSER_GROUP if module.startswith(BROWSER_PACKAGE) else module
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from collections import defaultdict
 import pytest
 
 from autograder.paths import REPO
+from tests.conftest import BROWSER_GROUP, SAMPLE_CLASS_GROUP, _group
 
 pytestmark = pytest.mark.slow  # it starts pytest with two worker processes
 
@@ -32,3 +33,13 @@ def test_each_file_runs_in_one_process_under_its_own_group():
     assert sorted(workers) == sorted(FILES), out[-2000:]
     assert all(len(w) == 1 for w in workers.values()), dict(workers)
     assert groups == {f: {f.removesuffix(".py").replace("/", ".")} for f in FILES}
+
+
+def test_the_browser_tests_share_one_group_and_the_sample_class_users_another():
+    """One process runs every browser test, so one JupyterLab server and one Chromium serve them all."""
+    browser_files = sorted((REPO / "tests" / "browser").glob("test_*.py"))
+    assert len(browser_files) > 1
+    modules = [f"tests.browser.{path.stem}" for path in browser_files]
+    assert {_group(module, set()) for module in modules} == {BROWSER_GROUP}
+    assert _group("tests.test_pipeline", {"tests.test_pipeline"}) == SAMPLE_CLASS_GROUP
+    assert _group("tests.test_layout", {"tests.test_pipeline"}) == "tests.test_layout"
