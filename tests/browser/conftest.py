@@ -14,19 +14,16 @@ Chromium or Playwright is a failure, elsewhere a skip.
 
 from __future__ import annotations
 
-import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder import notebooks as nbs
-from autograder.lab_driver import PAGE_TIMEOUT, launch_browser, missing_browser, running_lab
-from autograder.paths import COURSE, REPO, SOLUTIONS
-from tests.browser.jlab import RECORD_TOASTS, copy_notebooks, in_ci, shut_down_kernels
+from autograder.lab_driver import launch_browser, missing_browser, running_lab
+from autograder.paths import COURSE, SOLUTIONS
+from tests.browser.jlab import copy_notebooks, in_ci, keep_artifacts_if_failed, new_page, shut_down_kernels
 
-ARTIFACTS = REPO / "tests" / "artifacts"
 FILLED_ASSIGNMENT = "03-gradient-descent"
 
 
@@ -95,28 +92,8 @@ def lab(browser, served, lab_root):
 @pytest.fixture
 def page(request, browser, lab, lab_root):
     """A fresh browser context and page; on failure its screenshot and logs are kept in tests/artifacts/."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(PAGE_TIMEOUT)
-    context.add_init_script(RECORD_TOASTS)
-    page = context.new_page()
-    console: list[str] = []
-    page.on("console", lambda message: console.append(f"[{message.type}] {message.text}"))
-    page.on("pageerror", lambda error: console.append(f"[pageerror] {error}"))
+    context, page, console = new_page(browser)
     yield page
-    failed = any(
-        getattr(request.node, f"rep_{when}", None) is not None and getattr(request.node, f"rep_{when}").failed
-        for when in ("setup", "call")
-    )
-    if failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
-        try:
-            page.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=True, timeout=60_000)
-        except Exception as error:  # noqa: BLE001 - keep the logs even if the page is gone
-            console.append(f"[artifacts] no screenshot: {error}")
-        (ARTIFACTS / f"{stem}.console.log").write_text("\n".join(console) + "\n", encoding="utf-8")
-        server_log = lab_root / "server.log"
-        if server_log.exists():
-            shutil.copyfile(server_log, ARTIFACTS / f"{stem}.server.log")
+    keep_artifacts_if_failed(request, page, console, lab_root)
     context.close()
     shut_down_kernels(lab)

@@ -1,5 +1,6 @@
-"""What only the browser tests need on top of ``autograder.lab_driver``: notebook copies, kernel
-clean-up between tests, running cells one by one, reading errors, toasts and images off the page."""
+"""What only the browser tests need on top of ``autograder.lab_driver``: notebook copies, pages and what a
+failed test leaves in tests/artifacts/, kernel clean-up between tests, running cells one by one, reading
+errors, toasts and images off the page."""
 
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from autograder.lab import LabCommand
 from autograder.lab_driver import PAGE_TIMEOUT, api, cells, wait_kernel_idle
+from autograder.paths import REPO
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+ARTIFACTS = REPO / "tests" / "artifacts"
 
 
 def in_ci() -> bool:
@@ -45,6 +51,40 @@ new MutationObserver(() => {
 }).observe(document, {childList: true, subtree: true});
 """
 """Init script: remember the text of every notification toast that ever appears on the page."""
+
+
+def new_page(browser: Browser) -> tuple[BrowserContext, Page, list[str]]:
+    """A fresh browser context and page, and the list its console messages and page errors are added to."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(PAGE_TIMEOUT)
+    context.add_init_script(RECORD_TOASTS)
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"[{message.type}] {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"[pageerror] {error}"))
+    return context, page, console
+
+
+def failed(request: pytest.FixtureRequest) -> bool:
+    """Whether the test that asked for a fixture failed in its setup or its call."""
+    reports = (getattr(request.node, f"rep_{when}", None) for when in ("setup", "call"))
+    return any(report is not None and report.failed for report in reports)
+
+
+def keep_artifacts_if_failed(request: pytest.FixtureRequest, page: Page, console: list[str], lab_root: Path) -> None:
+    """If the test failed: the page's screenshot, its console log and the server's log go to tests/artifacts/."""
+    if not failed(request):
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=True, timeout=60_000)
+    except Exception as error:  # noqa: BLE001 - keep the logs even if the page is gone
+        console.append(f"[artifacts] no screenshot: {error}")
+    (ARTIFACTS / f"{stem}.console.log").write_text("\n".join(console) + "\n", encoding="utf-8")
+    server_log = lab_root / "server.log"
+    if server_log.exists():
+        shutil.copyfile(server_log, ARTIFACTS / f"{stem}.server.log")
 
 
 RUN_ONE = """async ([index, ms]) => {

@@ -1,5 +1,8 @@
 """Every course notebook, run cell by cell in the browser, reaches its end; its only errors are the
-NotImplementedError of the exercises not yet written, in exactly the cells where a headless kernel has them."""
+NotImplementedError of the exercises not yet written, in exactly the cells where a headless kernel has them.
+
+The notebooks are opened one after the other in one loaded JupyterLab, as a learner goes from one to the
+next: loading the app again for each would cost more CPU than running the notebook."""
 
 from __future__ import annotations
 
@@ -8,9 +11,17 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from autograder.lab_driver import cells, open_notebook
+from autograder.lab_driver import cells, close_current, load_lab, open_in_lab
 from autograder.paths import SOLUTIONS, assignments, notebook_files
-from tests.browser.jlab import error_outputs, last_line, run_cells_one_by_one
+from tests.browser.jlab import (
+    error_outputs,
+    failed,
+    keep_artifacts_if_failed,
+    last_line,
+    new_page,
+    run_cells_one_by_one,
+    shut_down_kernels,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -47,12 +58,36 @@ def expected(served):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+@pytest.fixture(scope="module")
+def loaded_lab(browser, lab):
+    """One page with JupyterLab loaded, and its console log, for every notebook of this file."""
+    context, page, console = new_page(browser)
+    load_lab(page, lab)
+    yield page, console
+    context.close()
+
+
+@pytest.fixture
+def lab_page(request, loaded_lab, lab, lab_root):
+    """The loaded JupyterLab's page; after the test its notebook is closed and its kernel shut down, and after a
+    failure the app is loaded again, so a page left in a bad state does not fail the next notebook."""
+    page, console = loaded_lab
+    console.clear()
+    yield page
+    keep_artifacts_if_failed(request, page, console, lab_root)
+    close_current(page)
+    shut_down_kernels(lab)
+    if failed(request):
+        load_lab(page, lab)
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_course_notebook_runs_to_the_end_with_only_the_unwritten_exercises_failing(
-    page, lab, served, expected, assignment
+    lab_page, served, expected, assignment
 ):
+    page = lab_page
     (notebook,) = notebook_files(assignment, served / "course")
-    open_notebook(page, lab, f"course/{assignment}/{notebook.name}")
+    open_in_lab(page, f"course/{assignment}/{notebook.name}")
     run_cells_one_by_one(page)
 
     counts = [c["count"] for c in cells(page) if c["type"] == "code"]
