@@ -174,7 +174,12 @@ def open_in_lab(page: Page, path: str) -> None:
 
 
 def close_current(page: Page) -> None:
-    """Close the document in the main area without saving it and without asking (its kernel keeps running)."""
+    """Close any dialog, then the document in the main area without saving it and without asking (its kernel
+    keeps running)."""
+    dialogs = page.locator(".jp-Dialog")
+    if dialogs.count():
+        page.keyboard.press("Escape")
+        dialogs.first.wait_for(state="detached", timeout=PAGE_TIMEOUT)
     page.evaluate(
         """() => { const w = window.jupyterapp.shell.currentWidget;
                    if (w) { if (w.context) { w.context.model.dirty = false; } w.dispose(); } }"""

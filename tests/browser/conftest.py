@@ -20,9 +20,9 @@ import nbformat
 import pytest
 
 from autograder import notebooks as nbs
-from autograder.lab_driver import launch_browser, missing_browser, running_lab
+from autograder.lab_driver import close_current, launch_browser, load_lab, missing_browser, running_lab
 from autograder.paths import COURSE, SOLUTIONS
-from tests.browser.jlab import copy_notebooks, in_ci, keep_artifacts_if_failed, new_page, shut_down_kernels
+from tests.browser.jlab import copy_notebooks, failed, in_ci, keep_artifacts_if_failed, new_page, shut_down_kernels
 
 FILLED_ASSIGNMENT = "03-gradient-descent"
 
@@ -97,3 +97,27 @@ def page(request, browser, lab, lab_root):
     keep_artifacts_if_failed(request, page, console, lab_root)
     context.close()
     shut_down_kernels(lab)
+
+
+@pytest.fixture(scope="package")
+def loaded_lab(browser, lab):
+    """One page with JupyterLab loaded, and its console log, for the tests that open notebooks in it one after
+    the other: loading the app is most of what opening a notebook costs (lab_driver.open_in_lab)."""
+    context, page, console = new_page(browser)
+    load_lab(page, lab)
+    yield page, console
+    context.close()
+
+
+@pytest.fixture
+def lab_page(request, loaded_lab, lab, lab_root):
+    """The loaded JupyterLab's page. After the test, its dialogs and notebook are closed and its kernel shut
+    down; after a failure the app is loaded again, so a page left in a bad state does not fail the next test."""
+    page, console = loaded_lab
+    console.clear()
+    yield page
+    keep_artifacts_if_failed(request, page, console, lab_root)
+    close_current(page)
+    shut_down_kernels(lab)
+    if failed(request):
+        load_lab(page, lab)

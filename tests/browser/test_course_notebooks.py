@@ -1,8 +1,8 @@
 """Every course notebook, run cell by cell in the browser, reaches its end; its only errors are the
 NotImplementedError of the exercises not yet written, in exactly the cells where a headless kernel has them.
 
-The notebooks are opened one after the other in one loaded JupyterLab, as a learner goes from one to the
-next: loading the app again for each would cost more CPU than running the notebook."""
+The notebooks are opened one after the other in one loaded JupyterLab (``lab_page``), as a learner goes
+from one to the next."""
 
 from __future__ import annotations
 
@@ -11,17 +11,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from autograder.lab_driver import cells, close_current, load_lab, open_in_lab
+from autograder.lab_driver import cells, open_in_lab
 from autograder.paths import SOLUTIONS, assignments, notebook_files
-from tests.browser.jlab import (
-    error_outputs,
-    failed,
-    keep_artifacts_if_failed,
-    last_line,
-    new_page,
-    run_cells_one_by_one,
-    shut_down_kernels,
-)
+from tests.browser.jlab import error_outputs, last_line, run_cells_one_by_one
 
 pytestmark = pytest.mark.browser
 
@@ -56,29 +48,6 @@ def expected(served):
         yield {name: pool.submit(headless_errors, path) for name, path in paths.items()}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-@pytest.fixture(scope="module")
-def loaded_lab(browser, lab):
-    """One page with JupyterLab loaded, and its console log, for every notebook of this file."""
-    context, page, console = new_page(browser)
-    load_lab(page, lab)
-    yield page, console
-    context.close()
-
-
-@pytest.fixture
-def lab_page(request, loaded_lab, lab, lab_root):
-    """The loaded JupyterLab's page; after the test its notebook is closed and its kernel shut down, and after a
-    failure the app is loaded again, so a page left in a bad state does not fail the next notebook."""
-    page, console = loaded_lab
-    console.clear()
-    yield page
-    keep_artifacts_if_failed(request, page, console, lab_root)
-    close_current(page)
-    shut_down_kernels(lab)
-    if failed(request):
-        load_lab(page, lab)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

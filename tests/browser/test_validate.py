@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from autograder import notebooks as nbs
-from autograder.lab_driver import PAGE_TIMEOUT, open_notebook
+from autograder.lab_driver import PAGE_TIMEOUT, open_in_lab
 from autograder.paths import COURSE
 
 pytestmark = pytest.mark.browser
@@ -29,18 +29,18 @@ def notebook_name() -> str:
     return path.name
 
 
-def test_validate_a_solved_notebook_reports_success(page, lab):
-    open_notebook(page, lab, f"solved/{ASSIGNMENT}/{notebook_name()}")
-    message = validate(page)
+def test_validate_a_solved_notebook_reports_success(lab_page):
+    open_in_lab(lab_page, f"solved/{ASSIGNMENT}/{notebook_name()}")
+    message = validate(lab_page)
     assert "validation-success" in message.get_attribute("class").split()
     assert message.inner_text().strip() == SUCCESS
 
 
-def test_validate_the_untouched_release_lists_every_exercise_as_failing(page, lab, served):
+def test_validate_the_untouched_release_lists_every_exercise_as_failing(lab_page, served):
     path = served / "release" / ASSIGNMENT / notebook_name()
     tests = [cell.source.strip() for cell in nbs.test_cells(nbs.read(path))]
-    open_notebook(page, lab, f"release/{ASSIGNMENT}/{notebook_name()}")
-    message = validate(page)
+    open_in_lab(lab_page, f"release/{ASSIGNMENT}/{notebook_name()}")
+    message = validate(lab_page)
     assert "validation-failed" in message.get_attribute("class").split()
     headings = message.locator(":scope > div > p").all_inner_texts()
     blocks = message.locator(":scope > .jp-RenderedText pre").all_inner_texts()
