@@ -20,7 +20,7 @@ from autograder.lab_driver import (
     PAGE_TIMEOUT,
     cell_index,
     cell_locator,
-    open_notebook,
+    open_in_lab,
     run_all,
     wait_all_code_cells_ran,
 )
@@ -98,9 +98,10 @@ class Slider:
         return self.changed(action)
 
 
-def test_step_size_slider_by_keyboard_and_typed_readout(page, lab, served):
+def test_step_size_slider_by_keyboard_and_typed_readout(lab_page, served):
+    page = lab_page
     path = f"filled/{FILLED_ASSIGNMENT}/gradient-descent.ipynb"
-    open_notebook(page, lab, path)
+    open_in_lab(page, path)
     run_all(page)
     wait_all_code_cells_ran(page)
     assert error_outputs(page) == {}, "the notebook with its answers filled in should run without errors"
