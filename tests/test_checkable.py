@@ -7,7 +7,7 @@ import ast
 import pytest
 
 from autograder import notebooks as nbs
-from autograder.grading.checker import split_tests, without_magics
+from autograder.grading.checker import compiled_tests, split_tests, used_names, without_magics
 from tests.notebook_support import ALL, source
 
 
@@ -44,3 +44,12 @@ def test_hidden_tests_start_at_the_top_level_of_their_cell(assignment):
         marker = nbs.hidden_start(cell.source)
         assert visible.body and hidden.body, nbs.grade_id(cell)
         assert all(node.end_lineno < marker for node in visible.body), nbs.grade_id(cell)
+
+
+def test_a_grading_process_compiles_each_instructor_cell_once():
+    """Every notebook of a class brings the same test cells: the second one reuses the first one's code."""
+    cell = next(c for c in source(ALL[0]).cells if nbs.is_test_cell(c) and nbs.hidden_start(c.source) is not None)
+    first = compiled_tests(cell.source, nbs.grade_id(cell))
+    assert [part for part, _ in first] == ["visible", "hidden"]
+    assert compiled_tests(cell.source, nbs.grade_id(cell)) is first
+    assert used_names(cell.source) is used_names(cell.source)

@@ -14,9 +14,11 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import functools
 import io
 import warnings
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 import nbformat
@@ -28,6 +30,9 @@ from autograder.grading.boundary import Boundary, CallTimedOut, KernelStopped
 from autograder.grading.learner import OUTPUT_LIMIT
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
+COMPILED_CELLS = 1024
+"""Test and setup cells whose parse and compilation a grading process keeps: the same instructor cells come
+back in every notebook of a class, and parsing them again cost about 15 ms per notebook."""
 
 
 @dataclass
@@ -72,11 +77,27 @@ def split_tests(source: str) -> tuple[ast.Module, ast.Module]:
     return ast.Module(body=visible, type_ignores=[]), ast.Module(body=hidden, type_ignores=[])
 
 
-def used_names(source: str) -> set[str]:
+@functools.lru_cache(maxsize=COMPILED_CELLS)
+def used_names(source: str) -> frozenset[str]:
     """Every name a cell reads, in any scope (a helper function's body reads the cell's globals)."""
-    return {
+    return frozenset(
         node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    }
+    )
+
+
+@functools.lru_cache(maxsize=COMPILED_CELLS)
+def compiled_tests(source: str, grade_id: str | None) -> tuple[tuple[str, CodeType], ...]:
+    """("visible" | "hidden", code) for each part of a test cell that has statements, in that order."""
+    parts = zip(("visible", "hidden"), split_tests(source), strict=True)
+    return tuple(
+        (part, compile(module, f"<{part} tests of {grade_id}>", "exec")) for part, module in parts if module.body
+    )
+
+
+@functools.lru_cache(maxsize=COMPILED_CELLS)
+def compiled_setup(source: str, grade_id: str | None) -> CodeType:
+    """A read-only setup cell, without its magics, compiled."""
+    return compile(without_magics(source), f"<setup cell {grade_id}>", "exec")
 
 
 def without_magics(source: str) -> str:
@@ -94,7 +115,7 @@ class Checker:
 
     def run_setup(self, cell: NotebookNode) -> None:
         """Run a read-only setup cell here too, so the tests have its imports and helpers."""
-        code = compile(without_magics(cell.source), f"<setup cell {nbs.grade_id(cell)}>", "exec")
+        code = compiled_setup(cell.source, nbs.grade_id(cell))
         try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                 exec(code, self.namespace)  # the course's own cell, in the trusted process
@@ -118,11 +139,8 @@ class Checker:
         """The learner's names, then the visible and the hidden tests, until one fails."""
         if self._run_part(lambda: self._bring_names(cell.source), cell, checked):
             return
-        for part, module in zip(("visible", "hidden"), split_tests(cell.source), strict=True):
-            if not module.body:
-                continue
+        for part, code in compiled_tests(cell.source, nbs.grade_id(cell)):
             wrote_stderr = _wrote_stderr(cell.outputs)
-            code = compile(module, f"<{part} tests of {nbs.grade_id(cell)}>", "exec")
             failed = self._run_part(lambda code=code: self._exec(code), cell, checked)
             if part == "hidden" and (failed or _wrote_stderr(cell.outputs) > wrote_stderr):
                 checked.hidden_failed = True
