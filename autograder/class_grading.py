@@ -13,6 +13,7 @@ bytes and the grading settings: re-running grades only what changed (unless
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
@@ -23,6 +24,7 @@ from typing import TextIO
 
 import nbformat
 from nbformat import NotebookNode
+from threadpoolctl import threadpool_limits
 
 from autograder import notebooks as nbs
 from autograder import warm_start
@@ -131,6 +133,14 @@ class Task:
     payload: Payload
 
 
+@functools.cache
+def one_blas_thread() -> None:
+    """This grading worker's BLAS (numpy's matrix products in the checker's reference computations) runs in one
+    thread: a class is graded by one worker per core already, and OpenBLAS's own threads would only spin beside
+    them, doubling the CPU those computations take. (Kernels get one thread from their environment.)"""
+    threadpool_limits(limits=1, user_api="blas")
+
+
 def run_payload(payload: Payload) -> Graded:
     """Worker: grade one submission. A failure of the grader itself (not of the submission) becomes a
     zero with the reason, so the rest of the class is still graded; a job from another grader is refused."""
@@ -138,6 +148,7 @@ def run_payload(payload: Payload) -> Graded:
     if wrong:
         raise WrongGrader("this worker refuses the job: " + "; ".join(wrong))
     source = nbs.reads(payload.source)
+    one_blas_thread()
     warm_start.enable()  # a grading worker keeps one warm sandbox and forks each notebook's kernel from it
     try:
         result = grade_notebook(
