@@ -151,15 +151,13 @@ _workspace_counter = iter(range(1, 1_000_000))
 
 def open_notebook(page: Page, lab: LabCommand, path: str) -> None:
     """Open ``path`` (relative to the served folder) in a fresh workspace and wait for its kernel to be idle."""
-    page.goto(_workspace_url(lab, f"/tree/{path}"), timeout=PAGE_TIMEOUT)
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=PAGE_TIMEOUT)
+    _load_app(page, lab, f"/tree/{path}")
     _wait_notebook_ready(page, path)
 
 
 def load_lab(page: Page, lab: LabCommand) -> None:
     """Load JupyterLab in ``page`` on a fresh workspace with no document open, and wait until it is restored."""
-    page.goto(_workspace_url(lab), timeout=PAGE_TIMEOUT)
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=PAGE_TIMEOUT)
+    _load_app(page, lab)
     page.evaluate("async () => { await window.jupyterapp.restored; }")
 
 
@@ -186,10 +184,12 @@ def close_current(page: Page) -> None:
     )
 
 
-def _workspace_url(lab: LabCommand, tail: str = "") -> str:
-    """The URL of a new workspace of its own (``tail``: what it opens), so no earlier state is restored."""
+def _load_app(page: Page, lab: LabCommand, tail: str = "") -> None:
+    """Load JupyterLab in ``page`` on a new workspace of its own (``tail``: what it opens), so no earlier state is
+    restored, and wait until its application object exists."""
     workspace = f"w{next(_workspace_counter)}x{secrets.token_hex(3)}"  # letters and digits only
-    return f"{lab.base}/lab/workspaces/{workspace}{tail}?token={lab.token}"
+    page.goto(f"{lab.base}/lab/workspaces/{workspace}{tail}?token={lab.token}", timeout=PAGE_TIMEOUT)
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=PAGE_TIMEOUT)
 
 
 def _wait_notebook_ready(page: Page, path: str) -> None:
