@@ -43,6 +43,7 @@ import psutil
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
+from autograder.defaults import ONE_BLAS_THREAD
 from autograder.errors import CourseError
 from autograder.grading.zygote import SCRATCH_FOLDERS
 from autograder.paths import REPO
@@ -63,10 +64,7 @@ KERNEL_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
     # bpkit and the agent from the course the grader runs, however it was installed (editable, or on PYTHONPATH)
     "PYTHONPATH": str(REPO),
-    # Grading runs one kernel per core; BLAS threads inside each kernel would only fight each other.
-    "OPENBLAS_NUM_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
+    **ONE_BLAS_THREAD,
 }
 """The environment of a grading kernel: nothing of the grader's is passed on but PASSED_ON."""
 

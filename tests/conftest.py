@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import os
 
-SINGLE_THREADED_BLAS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-"""One BLAS thread in every process of the test run (set before numpy loads, inherited by every process a test
-starts: grading workers, Dask, JupyterLab and its kernels, nbgrader). The run already keeps both cores busy with
-its own processes; OpenBLAS's extra threads only spin beside them, doubling the CPU of the checker's reference
-computations and of the notebooks' training cells for no gain in time."""
-os.environ.update(SINGLE_THREADED_BLAS)
+from autograder.defaults import ONE_BLAS_THREAD
 
-import pytest  # noqa: E402 - after the environment above, which numpy reads as it loads
+# One BLAS thread in every process of the test run, set before numpy loads and inherited by every process a
+# test starts (grading workers, Dask, JupyterLab and its kernels, nbgrader): the run keeps both cores busy with
+# its own processes already.
+os.environ.update(ONE_BLAS_THREAD)
 
-from autograder import sample_class, warm_start  # noqa: E402
-from autograder.class_grading import grade  # noqa: E402
-from autograder.collect import collect  # noqa: E402
-from autograder.workspace import Workspace  # noqa: E402
-from tests.class_support import SAMPLE_TIMEOUT, digests  # noqa: E402
+import pytest  # after the environment above, which numpy reads as it loads
+
+from autograder import sample_class, warm_start
+from autograder.class_grading import grade
+from autograder.collect import collect
+from autograder.workspace import Workspace
+from tests.class_support import SAMPLE_TIMEOUT, digests
 
 SAMPLE_CLASS_GROUP = "sample-class"
 BROWSER_GROUP = "browser"

@@ -12,11 +12,11 @@ import sys
 import pytest
 
 from autograder.class_grading import Job, Payload, Settings, Task, WrongGrader, lost_result, run_payload
+from autograder.defaults import ONE_BLAS_THREAD
 from autograder.gradebook import database_url
 from autograder.paths import SOLUTIONS
 from autograder.pool import ATTEMPTS, WorkerLost
 from autograder.version import GraderVersion, differences, this_grader, tree_hash
-from tests.conftest import SINGLE_THREADED_BLAS
 
 
 def test_the_tree_hash_changes_with_one_byte_or_one_name(tmp_path):
@@ -74,7 +74,7 @@ def test_a_notebook_whose_workers_died_every_time_scores_zero_in_every_cell_with
     assert result.error == reason and {c.message for c in result.cells} == {f"not graded: {reason}"}
 
 
-ONE_BLAS_THREAD = """
+BLAS_THREADS_BEFORE_AND_AFTER = """
 import json
 import numpy
 from threadpoolctl import threadpool_info
@@ -89,8 +89,10 @@ print(json.dumps([before, after]))
 def test_a_grading_worker_runs_blas_in_one_thread():
     """Started the way an instructor starts a Dask worker (no BLAS setting in its environment), a grading worker
     still computes in one BLAS thread: a second one would only spin beside the other workers."""
-    env = {key: value for key, value in os.environ.items() if key not in SINGLE_THREADED_BLAS}
-    out = subprocess.run([sys.executable, "-c", ONE_BLAS_THREAD], env=env, capture_output=True, text=True, check=True)
+    env = {key: value for key, value in os.environ.items() if key not in ONE_BLAS_THREAD}
+    out = subprocess.run(
+        [sys.executable, "-c", BLAS_THREADS_BEFORE_AND_AFTER], env=env, capture_output=True, text=True, check=True
+    )
     before, after = json.loads(out.stdout)
     assert before and max(before) == os.cpu_count() > 1, out.stdout
     assert after == [1] * len(before), out.stdout

@@ -32,10 +32,10 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
 from autograder import warm_start
-from autograder.defaults import GRADE_TIMEOUT
+from autograder.defaults import GRADE_TIMEOUT, ONE_BLAS_THREAD
 from autograder.sandbox import Limits, SandboxedKernelManager
 
-UNSANDBOXED_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+UNSANDBOXED_ENV = {**os.environ, **ONE_BLAS_THREAD}
 """A kernel outside the sandbox (a learner's own check) keeps the caller's environment, with one BLAS thread."""
 
 INTERRUPT_IGNORED = "a cell ignored the interrupt"
