@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import importlib
 import json
 import os
@@ -96,6 +97,7 @@ def main() -> None:
         raise OSError(ctypes.get_errno(), "cannot make the zygote undumpable")
     scratch = Scratch.as_made()
     reset(scratch)  # what warming up wrote (matplotlib's config folder) goes: each child starts from the same
+    _freeze_heap()
     requests, replies = sys.stdin, sys.stdout
     _reply(replies, {"ready": True})
     for line in requests:
@@ -113,6 +115,14 @@ def _warm_up() -> None:
     for name in (*WARM_MODULES, *(f"bpkit.{module}" for module in bpkit._SUBMODULES)):
         if name not in COLD:
             importlib.import_module(name)
+
+
+def _freeze_heap() -> None:
+    """Move every object the zygote holds out of the garbage collector's sight (``gc.freeze``), so that a child's
+    collections neither walk nor write to them: a written page is copied, and without this each kernel copies
+    most of the zygote's heap (about 0.07 s of CPU per graded notebook)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _become_init() -> dict[int, Any]:
