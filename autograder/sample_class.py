@@ -128,6 +128,11 @@ def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleSt
     def everywhere(make: Callable[[Assignment], tuple[str, bytes, float]]):
         return {a.name: make for a in course}
 
+    def only(one: Assignment, make: Callable[[Assignment], tuple[str, bytes, float]]):
+        """What a student who is special in one notebook hands in: that notebook, nothing else (a copy of
+        s01's work in the others would only be graded again, here and in every test of the class)."""
+        return {**everywhere(lambda a: None), one.name: make}
+
     def last(a: Assignment) -> str:
         return a.order[-1]
 
@@ -158,25 +163,27 @@ def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleSt
         )
     student(
         "s06-infinite-loop",
-        f"a loop that never ends after the last answer of {first.name}",
-        {
-            first.name: lambda a: (
+        f"only {first.name}, with a loop that never ends after its last answer",
+        only(
+            first,
+            lambda a: (
                 a.path(),
                 a.submit(a.solved(**{last(a): answer(a.solutions[last(a)]) + INFINITE_LOOP})),
                 a.score_without(last(a)),
-            )
-        },
+            ),
+        ),
     )
     student(
         "s07-kernel-exit",
-        f"os._exit after the last answer of {second.name}",
-        {
-            second.name: lambda a: (
+        f"only {second.name}, with os._exit after its last answer",
+        only(
+            second,
+            lambda a: (
                 a.path(),
                 a.submit(a.solved(**{last(a): answer(a.solutions[last(a)]) + KERNEL_EXIT})),
                 a.score_without(last(a)),
-            )
-        },
+            ),
+        ),
     )
     student(
         "s08-edited-tests",
@@ -189,29 +196,33 @@ def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleSt
     )
     student(
         "s09-corrupt-json",
-        f"{first.name} is not valid JSON",
-        {first.name: lambda a: (a.path(), a.submit(a.solved())[:500], 0.0)},
+        f"only {first.name}, which is not valid JSON",
+        only(first, lambda a: (a.path(), a.submit(a.solved())[:500], 0.0)),
     )
     student(
         "s10-wrong-name",
-        f"{first.name} handed in under another file name",
-        {first.name: lambda a: (a.path(f"{Path(a.notebook).stem}-final.ipynb"), a.submit(a.solved()), 0.0)},
-    )
-    student(
-        "s11-memory-hog",
-        f"the last answer of {fourth.name} allocates 20 GB",
+        f"{first.name} handed in under another file name, and {second.name}, right, under its own",
         {
-            fourth.name: lambda a: (
-                a.path(),
-                a.submit(a.solved(**{last(a): _inject_first_line(answer(a.solutions[last(a)]), MEMORY_HOG)})),
-                a.score_without(last(a)),
-            )
+            **only(second, lambda a: (a.path(), a.submit(a.solved()), a.max)),
+            first.name: lambda a: (a.path(f"{Path(a.notebook).stem}-final.ipynb"), a.submit(a.solved()), 0.0),
         },
     )
     student(
+        "s11-memory-hog",
+        f"only {fourth.name}, whose last answer allocates 20 GB",
+        only(
+            fourth,
+            lambda a: (
+                a.path(),
+                a.submit(a.solved(**{last(a): _inject_first_line(answer(a.solutions[last(a)]), MEMORY_HOG)})),
+                a.score_without(last(a)),
+            ),
+        ),
+    )
+    student(
         "s12-monkeypatch",
-        f"no answers in {first.name}, but numpy, bpkit.testing and AssertionError patched",
-        {first.name: lambda a: (a.path(), a.submit({a.order[0]: MONKEYPATCH}), 0.0)},
+        f"only {first.name}, with no answers but numpy, bpkit.testing and AssertionError patched",
+        only(first, lambda a: (a.path(), a.submit({a.order[0]: MONKEYPATCH}), 0.0)),
     )
     student(
         "s13-late-start",
@@ -226,7 +237,7 @@ def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleSt
             f"s{number}-{name}",
             f"only {first.name}, its last answer replaced by the attack '{name}' "
             f"(autograder.attacks), which defines the answer only if it succeeds",
-            {**everywhere(lambda a: None), first.name: lambda a, n=name: _attacked(a, n)},
+            only(first, lambda a, n=name: _attacked(a, n)),
         )
     return students
 
