@@ -1,8 +1,9 @@
-"""Every course notebook, run cell by cell in the browser, reaches its end; its only errors are the
-NotImplementedError of the exercises not yet written, in exactly the cells where a headless kernel has them.
+"""Every course notebook, run headless (nbclient, as ``bpcourse check`` runs it) and cell by cell in the browser,
+reaches its end; its only errors are the NotImplementedError of the exercises not yet written, and the browser
+shows them in exactly the cells where the headless kernel has them.
 
 The notebooks are opened one after the other in one loaded JupyterLab (``lab_page``), as a learner goes
-from one to the next."""
+from one to the next; the headless runs go on in another process meanwhile."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from autograder.lab_driver import cells, open_in_lab
 from autograder.paths import SOLUTIONS, assignments, notebook_files
 from tests.browser.jlab import error_outputs, last_line, run_cells_one_by_one
 
-pytestmark = pytest.mark.browser
-
 ASSIGNMENTS = assignments(SOLUTIONS) if SOLUTIONS.exists() else []
 
 
@@ -27,6 +26,7 @@ def headless_errors(path: str) -> dict[int, list[str]]:
 
     executed, timed_out, died, error = execute(nbs.read(path), timeout=300)
     assert died is None and not timed_out, (died, timed_out, error)
+    assert all(c.execution_count for c in executed.cells if c.cell_type == "code"), "every code cell ran"
     found = {}
     for index, cell in enumerate(executed.cells):
         lines = [
@@ -50,6 +50,17 @@ def expected(served):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_course_notebook_runs_headless_to_the_end_with_only_the_unwritten_exercises_failing(expected, assignment):
+    """Run with errors allowed, the release reaches its last cell, and every error it shows is NotImplementedError
+    (no other exception, no warning on stderr)."""
+    errors = expected[assignment].result(timeout=600)
+    assert errors, "an untouched release has exercises to write"
+    assert {line for lines in errors.values() for line in lines} == {"NotImplementedError:"}, errors
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_course_notebook_runs_to_the_end_with_only_the_unwritten_exercises_failing(
     lab_page, served, expected, assignment
