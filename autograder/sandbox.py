@@ -2,9 +2,10 @@
 
 What a sandboxed kernel sees and may do:
 
-* files: the system (``/usr``, a few files of ``/etc``), the Python installation
-  and environment, and of the repository only ``bpkit/`` and ``assets/`` (plus the
-  checker's agent), all read-only; one private, size-capped tmpfs at ``/tmp``
+* files: of the system, its commands, shared libraries, locales and fonts
+  (SYSTEM_PARTS of ``/usr``) and a few files of ``/etc``; the interpreter, its
+  standard library and the environment; and of the repository only ``bpkit/`` and
+  ``assets/`` (plus the checker's agent), all read-only; one private, size-capped tmpfs at ``/tmp``
   (working directory and HOME) that disappears with the sandbox; and the folder
   holding its own kernel's Unix sockets, which the grader freezes (no new files)
   as soon as the kernel is up. The workspace, ``solutions/``, ``.git``, the
@@ -26,12 +27,15 @@ kernel's process group would end bwrap itself.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import resource
 import shutil
+import site
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -70,6 +74,11 @@ KERNEL_ENV = {
 
 PASSED_ON = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 """The grader's variables a kernel gets too: workarounds some machines set for OpenBLAS on their processor."""
+
+SYSTEM_PARTS = ("/usr/bin", "/usr/lib64", "/usr/lib/locale", "/usr/share/fonts")
+"""What of /usr a kernel sees, with the shared libraries (_system_parts): the commands the zygote runs (ipcrm,
+setpriv), the loader, the locales and the fonts matplotlib's font list names. Compilers, headers, documentation
+and other programs' files stay out: less to read for learner code, and less for a walk of / to cost."""
 
 ETC_FILES = (
     "ld.so.cache",
@@ -122,8 +131,8 @@ def sandbox_uid() -> int:
 
 
 def _system_binds() -> list[tuple[str, str]]:
-    """(option, path) pairs for the read-only system: /usr, the /bin-style links, selected /etc files."""
-    binds = [("--ro-bind", "/usr")]
+    """(option, path) pairs for the read-only system: SYSTEM_PARTS, the /bin-style links, selected /etc files."""
+    binds = [("--ro-bind", path) for path in _system_parts()]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):
             binds.append(("--symlink", top))
@@ -133,14 +142,37 @@ def _system_binds() -> list[tuple[str, str]]:
     return binds
 
 
+def _system_parts() -> list[str]:
+    """The parts of /usr in SYSTEM_PARTS and the shared libraries' folders (/usr/lib/<multiarch>) there are."""
+    return [path for path in (*SYSTEM_PARTS, *sorted(glob.glob("/usr/lib/*-linux-gnu*"))) if os.path.isdir(path)]
+
+
 def _python_paths() -> list[str]:
-    """The interpreter's installation and the environment, outside /usr, each once."""
+    """What the interpreter runs from: the environment (all of it), the interpreter's folder, the standard
+    library and the shared libpython. Not the rest of the installation (its headers, its own site-packages)."""
+    paths = [sys.prefix, os.path.dirname(os.path.realpath(sys.executable)), sysconfig.get_path("stdlib")]
+    if sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        paths.append(os.path.join(sysconfig.get_config_var("LIBDIR"), sysconfig.get_config_var("INSTSONAME")))
+    return _outermost([os.path.realpath(path) for path in paths if os.path.exists(path)], _system_parts())
+
+
+def _outermost(paths: list[str], bound: list[str]) -> list[str]:
+    """``paths`` without those inside another one or inside ``bound``, each once."""
     found: list[str] = []
-    for prefix in (sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable))):
-        real = os.path.realpath(prefix)
-        if not real.startswith("/usr/") and not any(real == p or real.startswith(p + "/") for p in found):
-            found.append(real)
+    for path in sorted(paths, key=len):
+        if not any(path == p or path.startswith(p + "/") for p in (*bound, *found)):
+            found.append(path)
     return found
+
+
+def _hidden_site_packages() -> list[str]:
+    """The base installation's own site-packages, when the grader runs in a virtual environment (which never
+    reads it) and it lies inside the bound standard library: bwrap arguments covering it with an empty,
+    read-only folder."""
+    base = site.getsitepackages([sys.base_prefix]) if sys.prefix != sys.base_prefix else []
+    stdlib = os.path.realpath(sysconfig.get_path("stdlib"))
+    inside = [os.path.realpath(p) for p in base if os.path.realpath(p).startswith(stdlib + "/") and os.path.isdir(p)]
+    return [arg for path in inside for arg in ("--tmpfs", path, "--remount-ro", path)]
 
 
 def _parents(paths: list[str]) -> list[str]:
@@ -180,7 +212,7 @@ def _mounts(socket_dir: Path, limits: Limits) -> list[str]:
     ]
     for path in ours:
         args += ["--ro-bind", path, path]
-    return args + ["--bind", str(socket_dir), SOCKETS_INSIDE]
+    return args + _hidden_site_packages() + ["--bind", str(socket_dir), SOCKETS_INSIDE]
 
 
 def _folders(paths: list[str]) -> list[str]:

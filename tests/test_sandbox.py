@@ -235,8 +235,13 @@ def test_results_say_they_were_sandboxed(graded):
     assert all(r.sandboxed for r in attacked["results"].values())
 
 
+SYSTEM_SEEN = ("/usr/bin/ipcrm", "/usr/lib/locale")
+"""System paths a kernel needs (the zygote runs ipcrm; Python sets the C.UTF-8 locale)."""
+SYSTEM_PROBED = (*SYSTEM_SEEN, "/usr/include", "/usr/share/doc", "/usr/lib/gcc", "/usr/sbin", "/usr/local", "/var")
+"""What the probe looks for: SYSTEM_SEEN, then parts of the system a kernel has no use for."""
+
 ISOLATION_PROBE = """
-import json, os, socket
+import json, os, site, socket, sys
 seen = {{
     "interfaces": sorted(name for _, name in socket.if_nameindex()),
     "workspace": os.path.exists({workspace!r}),
@@ -246,6 +251,9 @@ seen = {{
     "processes": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
     "uid": os.getuid(),
     "writable_root": os.access("/", os.W_OK),
+    "system": sorted(p for p in {system!r} if os.path.exists(p)),
+    "base_site_packages": [n for d in site.getsitepackages([sys.base_prefix]) if os.path.isdir(d) for n in os.listdir(d)]
+    if sys.prefix != sys.base_prefix else [],
 }}
 try:
     socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
@@ -260,7 +268,12 @@ def test_a_grading_kernel_sees_no_network_no_workspace_and_no_solutions(tmp_path
     a = assignment()
     (tmp_path / "submitted").mkdir()
     probe = ISOLATION_PROBE.format(
-        workspace=str(tmp_path), solutions=str(SOLUTIONS), repo=str(REPO), home=str(canaries[0]), port=listener.port
+        workspace=str(tmp_path),
+        solutions=str(SOLUTIONS),
+        repo=str(REPO),
+        home=str(canaries[0]),
+        port=listener.port,
+        system=SYSTEM_PROBED,
     )
     nb = nbformat.reads(a.submit(a.solved(**{a.order[0]: probe})).decode(), as_version=4)
     result = grade_notebook(nb, a.source, timeout=TIMEOUT, sandbox=Limits())
@@ -268,10 +281,18 @@ def test_a_grading_kernel_sees_no_network_no_workspace_and_no_solutions(tmp_path
     seen = json.loads(text.split("PROBE", 1)[1].splitlines()[0])
     assert seen["interfaces"] == ["lo"] and not seen["connected"]
     assert not seen["workspace"] and not seen["solutions"] and not seen["home"]
-    assert sorted(seen["repo"]) == sorted([".venv", "assets", "autograder", "bpkit"])
+    assert seen["repo"] == sorted({"assets", "autograder", "bpkit", *_environment_in(REPO)})
     assert len(seen["processes"]) <= 2 and not seen["writable_root"]
+    assert seen["system"] == sorted(p for p in SYSTEM_PROBED if p in SYSTEM_SEEN and os.path.exists(p))
+    assert seen["base_site_packages"] == []  # the grader's environment is the only one a kernel imports from
     if os.geteuid() == 0:
         assert seen["uid"] >= SANDBOX_UID_BASE
+
+
+def _environment_in(folder: Path) -> list[str]:
+    """The top folder of ``folder`` the Python environment lives in (.venv), if it lives there."""
+    environment = Path(sys.prefix).resolve()
+    return [environment.relative_to(folder).parts[0]] if environment.is_relative_to(folder) else []
 
 
 @pytest.mark.parametrize("name", ["read-solutions", "connect-to-a-local-listener"])
