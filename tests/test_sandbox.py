@@ -252,8 +252,9 @@ seen = {{
     "uid": os.getuid(),
     "writable_root": os.access("/", os.W_OK),
     "system": sorted(p for p in {system!r} if os.path.exists(p)),
-    "base_site_packages": [n for d in site.getsitepackages([sys.base_prefix]) if os.path.isdir(d) for n in os.listdir(d)]
-    if sys.prefix != sys.base_prefix else [],
+    "base_site_packages": [
+        n for d in site.getsitepackages([sys.base_prefix]) if os.path.isdir(d) for n in os.listdir(d)
+    ] if sys.prefix != sys.base_prefix else [],
 }}
 try:
     socket.create_connection(("127.0.0.1", {port}), timeout=2).close()
