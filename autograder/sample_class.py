@@ -20,7 +20,9 @@ from autograder.attacks import attack
 from autograder.mistakes import catalogue
 from autograder.paths import COURSE, SOLUTIONS, assignments, notebook_files
 
-INFINITE_LOOP = "\nwhile True:  # a forgotten experiment that never ends\n    pass\n"
+INFINITE_LOOP = "\nimport time\nwhile True:  # waiting for a result that never comes\n    time.sleep(0.1)\n"
+"""s06's never-ending loop. It sleeps, so that grading the class does not burn a core for the whole timeout
+(a loop that burns one is stopped the same way: test_grading has two)."""
 KERNEL_EXIT = "\nimport os\nos._exit(1)\n"
 MEMORY_HOG = "    _hog = __import__('numpy').ones(int(2e10), dtype='uint8')  # 20 GB\n"
 MONKEYPATCH = """

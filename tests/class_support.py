@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 SAMPLE_TIMEOUT = 5
-"""Seconds a cell may run when the sample class is graded (its looping student burns a core this long each
-time). Its slowest honest cell takes under 0.5 s on an idle machine: a tenfold margin for a loaded one."""
+"""Seconds a cell may run when the sample class is graded (its looping student waits this long each time).
+Its slowest honest cell takes under 0.5 s on an idle machine: a tenfold margin for a loaded one."""
 
 
 def digests(folder: Path, skip: frozenset[str] = frozenset()) -> dict[str, str]:

@@ -58,8 +58,8 @@ def submit(source, answer, edit=None):
     return nb
 
 
-def graded(source, answer, edit=None, timeout=10):
-    result = grade_notebook(submit(source, answer, edit), source, timeout=timeout)
+def graded(source, answer, edit=None, timeout=10, sandbox=None):
+    result = grade_notebook(submit(source, answer, edit), source, timeout=timeout, sandbox=sandbox)
     (only,) = result.cells
     return result, only
 
@@ -135,8 +135,10 @@ def test_monkeypatching_does_not_make_wrong_work_pass(source, attack):
     assert test.points == 0, test
 
 
-def test_hang_after_a_correct_function_is_reported_as_timed_out(source):
-    result, test = graded(source, "def double(x):\n    return 2 * np.asarray(x)\nwhile True:\n    pass", timeout=2)
+@pytest.mark.parametrize("sandbox", [None, Limits()], ids=["plain", "sandboxed"])
+def test_hang_after_a_correct_function_is_reported_as_timed_out(source, sandbox):
+    hang = "def double(x):\n    return 2 * np.asarray(x)\nwhile True:\n    pass"
+    result, test = graded(source, hang, timeout=2, sandbox=sandbox)
     assert (test.points, test.status) == (0, "timed out")
     assert "ran longer than 2 s" in test.message
 
