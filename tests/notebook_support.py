@@ -58,32 +58,17 @@ def with_answers(assignment: str, answers: dict[str, str]) -> NotebookNode:
     return nb
 
 
-def through(nb: NotebookNode, grade_id: str) -> NotebookNode:
-    """The notebook's cells up to and including the cell ``grade_id``. Cells run in order, so that cell's
-    verdict is the same as in the whole notebook: a test about that cell alone need not run the rest."""
-    ids = [nbs.grade_id(cell) for cell in nb.cells]
-    cut = copy.deepcopy(nb)
-    cut.cells = cut.cells[: ids.index(grade_id) + 1]
-    return cut
-
-
-def _grade(job: tuple[str, NotebookNode, str | None]) -> NotebookResult:
-    assignment, nb, last = job
+def _grade(job: tuple[str, NotebookNode]) -> NotebookResult:
+    assignment, nb = job
     warm_start.enable()  # as a class is graded: sandboxed, each kernel forked from the worker's zygote
-    if last:
-        result = grade_notebook(through(nb, last), through(source(assignment), last), sandbox=Limits())
-    else:
-        result = grade_notebook(nb, source(assignment), sandbox=Limits())
+    result = grade_notebook(nb, source(assignment), sandbox=Limits())
     result.graded = None  # keep results small across processes
     return result
 
 
-def grade_all(jobs: list[tuple[str, NotebookNode]], through_cells: list[str] | None = None) -> list[NotebookResult]:
-    """Grade several notebooks (assignment, notebook) in parallel, sandboxed as a class is graded; results in
-    job order. With ``through_cells``, one grade_id a job: that job's notebook runs and is scored only up to
-    that cell (``through``)."""
-    lasts = through_cells or [None] * len(jobs)
-    return WorkerPool(_grade, WORKERS).ordered([(*job, last) for job, last in zip(jobs, lasts, strict=True)])
+def grade_all(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
+    """Grade several notebooks in parallel, sandboxed as a class is graded; results in job order."""
+    return WorkerPool(_grade, WORKERS).ordered(jobs)
 
 
 mistakes = catalogue

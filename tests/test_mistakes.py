@@ -30,13 +30,10 @@ def test_every_exercise_has_a_mistake_catalogue(assignment):
 @cache
 def results(assignment):
     """Every mistake of one assignment graded once, in parallel: (solution_id, name) -> result. Every test
-    that reads it names the assignment's group (``mistakes_group``), so `make test` runs them in one process.
-    Each notebook runs through the test cell of its mistaken answer, whose verdict the test reads, and no
-    further (a third of the cells the whole notebooks would run)."""
+    that reads it names the assignment's group (``mistakes_group``), so `make test` runs them in one process."""
     cases = _cases(assignment)
     jobs = [(assignment, with_answers(assignment, {sid: m.code})) for sid, m in cases]
-    results = grade_all(jobs, through_cells=[graded_by(sid) for sid, _ in cases])
-    return {(sid, m.name): r for (sid, m), r in zip(cases, results, strict=True)}
+    return {(sid, m.name): r for (sid, m), r in zip(cases, grade_all(jobs), strict=True)}
 
 
 @pytest.mark.parametrize(
