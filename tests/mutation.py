@@ -167,13 +167,16 @@ def run_mutants(source: NotebookNode, batch: list[Mutant]) -> list[str | None]:
 
 
 def score(assignment: str, source: NotebookNode, equivalent: dict[tuple[str, str, str], str]) -> dict:
-    """Run every mutant of an assignment; caught fraction over the non-equivalent ones, survivors."""
+    """Run every mutant of an assignment; caught fraction over the non-equivalent ones, survivors, and the
+    entries of ``equivalent`` for it that name no surviving mutant (stale, once a solution changed)."""
     batch = [m for c in source.cells if nbs.is_solution_cell(c) for m in mutants(c)]
     outcomes = run_mutants(source, batch)
     survivors = [m for m, caught in zip(batch, outcomes, strict=True) if caught is None]
     unexplained = [m for m in survivors if (assignment, m.exercise, m.description) not in equivalent]
     judged = len(batch) - (len(survivors) - len(unexplained))
+    surviving = {(assignment, m.exercise, m.description) for m in survivors}
     return {
+        "stale": [key for key in equivalent if key[0] == assignment and key not in surviving],
         "mutants": len(batch),
         "caught": len(batch) - len(survivors),
         "equivalent": len(survivors) - len(unexplained),

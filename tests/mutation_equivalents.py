@@ -33,7 +33,7 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ): "reshape(1, -2) is reshape(1, -1): numpy infers any negative size",
     ("06-training", "train_digits", "line 2:52: constant 64 -> 128"): _DIGITS,
     ("06-training", "train_digits", "line 2:75: constant 0.5 -> 1.0"): _DIGITS,
-    ("06-training", "train_digits", "line 2:91: constant 40 -> 80"): _DIGITS,
+    ("06-training", "train_digits", "line 2:91: constant 20 -> 40"): _DIGITS,
     ("06-training", "train_digits", "line 2:106: constant 32 -> 64"): _DIGITS,
     ("06-training", "train_digits", "line 3:27: constant 0 -> 1"): _DIGITS,
 }

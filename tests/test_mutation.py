@@ -21,6 +21,7 @@ def test_hidden_tests_catch_mutants(assignment):
     print(f"{assignment}: {result}")
     assert result["mutants"] > 0
     assert result["fraction"] >= GOAL, f"survivors: {result['survivors']}"
+    assert not result["stale"], "tests/mutation_equivalents.py names mutants that no longer survive"
 
 
 def test_mutants_exist_for_every_operator_kind():
