@@ -132,7 +132,8 @@ def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleSt
 
     def only(one: Assignment, make: Callable[[Assignment], tuple[str, bytes, float]]):
         """What a student who is special in one notebook hands in: that notebook, nothing else (a copy of
-        s01's work in the others would only be graded again, here and in every test of the class)."""
+        s01's work or an untouched release in the others would only be graded again, here and in every test
+        of the class)."""
         return {**everywhere(lambda a: None), one.name: make}
 
     def last(a: Assignment) -> str:
@@ -189,9 +190,9 @@ def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleSt
     )
     student(
         "s08-edited-tests",
-        "no answers; blanked the test cells in one notebook and deleted them in another",
+        f"only {first.name}, its test cells blanked, and {second.name}, its test cells deleted; no answers",
         {
-            **everywhere(lambda a: (a.path(), a.submit({}), 0.0)),
+            **everywhere(lambda a: None),
             first.name: lambda a: (a.path(), a.submit({}, _blank_tests), 0.0),
             second.name: lambda a: (a.path(), a.submit({}, _delete_tests), 0.0),
         },
@@ -228,11 +229,8 @@ def build(names: list[str] | None = None, attacks: bool = True) -> list[SampleSt
     )
     student(
         "s13-late-start",
-        "only the first notebook done",
-        {
-            **everywhere(lambda a: (a.path(), a.submit({}), 0.0)),
-            first.name: lambda a: (a.path(), a.submit(a.solved()), a.max),
-        },
+        f"only {first.name}, done",
+        only(first, lambda a: (a.path(), a.submit(a.solved()), a.max)),
     )
     for number, name in enumerate(DEMO_ATTACKS if attacks else (), start=14):
         student(
