@@ -1,4 +1,5 @@
-"""Stock ``nbgrader autograde`` still grades the course, unchanged: its tests also run in the learner's kernel.
+"""Stock ``nbgrader autograde`` still grades the course, unchanged, and cleanly: its tests also run in the learner's
+kernel.
 
 bpcourse runs the test cells in a trusted checker; nbgrader runs them in the kernel, beside the answers.
 The course's test cells must work both ways (no test relies on the checker).
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from autograder import notebooks as nbs
 from autograder import sample_class
 from autograder.collect import collect
 from autograder.gradebook import ensure_assignments
-from autograder.paths import NBGRADER_CONFIG, SOLUTIONS, assignments
+from autograder.paths import NBGRADER_CONFIG, SOLUTIONS, assignments, notebook_files
 from autograder.workspace import Workspace
 
 pytestmark = pytest.mark.slow
@@ -58,15 +60,38 @@ def autograded(tmp_path_factory):
         capture_output=True,
     )
     with Gradebook(workspace.db_url) as gb:
-        return {
+        scores = {
             (student, name): (gb.find_submission(name, student).score, gb.find_assignment(name).max_score)
             for student in STUDENTS
             for name in assignments(SOLUTIONS)
         }
+    return scores, workspace.root / "autograded"
 
 
 @pytest.mark.parametrize("assignment", assignments(SOLUTIONS))
 def test_stock_nbgrader_gives_the_solutions_full_marks_and_the_release_zero(autograded, assignment):
-    score, max_score = autograded[("s01-complete", assignment)]
+    scores, _ = autograded
+    score, max_score = scores[("s01-complete", assignment)]
     assert max_score > 0 and score == max_score
-    assert autograded[("s02-untouched", assignment)][0] == 0
+    assert scores[("s02-untouched", assignment)][0] == 0
+
+
+@pytest.mark.parametrize("assignment", assignments(SOLUTIONS))
+def test_solution_runs_without_warnings(autograded, assignment):
+    """No cell of the solution, run as nbgrader runs it (its tests, hidden ones too, in the kernel), writes to
+    stderr or raises; no test cell shows a value (nbgrader would read it as partial credit)."""
+    (executed,) = notebook_files(assignment, autograded[1] / "s01-complete")
+    cells = nbs.read(executed).cells
+    tests = [c.source for c in nbs.read(notebook_files(assignment, SOLUTIONS)[0]).cells if nbs.is_test_cell(c)]
+    assert [c.source for c in cells if nbs.is_test_cell(c)] == tests, "the test cells ran with their hidden tests"
+    noisy = [
+        (i, o.get("name") or o.get("ename"), o.get("text") or o.get("evalue"))
+        for i, c in enumerate(cells)
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+        or (o.output_type == "stream" and o.name == "stderr")
+        or (o.output_type == "execute_result" and nbs.is_test_cell(c))
+    ]
+    assert not noisy
+    assert all(c.execution_count for c in cells if c.cell_type == "code"), "every code cell ran"
