@@ -171,7 +171,7 @@ def _hidden_site_packages() -> list[str]:
     read-only folder."""
     base = site.getsitepackages([sys.base_prefix]) if sys.prefix != sys.base_prefix else []
     stdlib = os.path.realpath(sysconfig.get_path("stdlib"))
-    inside = [os.path.realpath(p) for p in base if os.path.realpath(p).startswith(stdlib + "/") and os.path.isdir(p)]
+    inside = [real for real in map(os.path.realpath, base) if real.startswith(stdlib + "/") and os.path.isdir(real)]
     return [arg for path in inside for arg in ("--tmpfs", path, "--remount-ro", path)]
 
 

@@ -20,6 +20,7 @@ from autograder.collect import collect
 from autograder.gradebook import ensure_assignments
 from autograder.paths import NBGRADER_CONFIG, SOLUTIONS, assignments, notebook_files
 from autograder.workspace import Workspace
+from tests.notebook_support import source
 
 pytestmark = pytest.mark.slow
 
@@ -80,9 +81,10 @@ def test_stock_nbgrader_gives_the_solutions_full_marks_and_the_release_zero(auto
 def test_solution_runs_without_warnings(autograded, assignment):
     """No cell of the solution, run as nbgrader runs it (its tests, hidden ones too, in the kernel), writes to
     stderr or raises; no test cell shows a value (nbgrader would read it as partial credit)."""
-    (executed,) = notebook_files(assignment, autograded[1] / "s01-complete")
+    _, autograded_folder = autograded
+    (executed,) = notebook_files(assignment, autograded_folder / "s01-complete")
     cells = nbs.read(executed).cells
-    tests = [c.source for c in nbs.read(notebook_files(assignment, SOLUTIONS)[0]).cells if nbs.is_test_cell(c)]
+    tests = [c.source for c in source(assignment).cells if nbs.is_test_cell(c)]
     assert [c.source for c in cells if nbs.is_test_cell(c)] == tests, "the test cells ran with their hidden tests"
     noisy = [
         (i, o.get("name") or o.get("ename"), o.get("text") or o.get("evalue"))
