@@ -18,7 +18,10 @@ from autograder.pool import WorkerPool
 from autograder.results import NotebookResult
 from autograder.sandbox import Limits
 
-WORKERS = 2
+WORKERS = 1
+"""Grading processes per pool. `make test` already keeps every core busy with its own test processes: a second
+grader per pool only made them contend (the mistakes took 182-191 CPU-s with two, 158-166 with one, back to
+back under `-n 3`, and less wall time too). Class grading, as instructors run it, still uses one per core."""
 
 
 def solution_path(assignment: str) -> Path:
@@ -67,7 +70,8 @@ def _grade(job: tuple[str, NotebookNode]) -> NotebookResult:
 
 
 def grade_all(jobs: list[tuple[str, NotebookNode]]) -> list[NotebookResult]:
-    """Grade several notebooks in parallel, sandboxed as a class is graded; results in job order."""
+    """Grade several notebooks in a grading process of their own, sandboxed as a class is graded (each kernel
+    forked from that process's warm sandbox); results in job order."""
     return WorkerPool(_grade, WORKERS).ordered(jobs)
 
 

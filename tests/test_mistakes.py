@@ -29,7 +29,7 @@ def test_every_exercise_has_a_mistake_catalogue(assignment):
 
 @cache
 def results(assignment):
-    """Every mistake of one assignment graded once, in parallel: (solution_id, name) -> result. Every test
+    """Every mistake of one assignment graded once, in one grading pool: (solution_id, name) -> result. Every test
     that reads it names the assignment's group (``mistakes_group``), so `make test` runs them in one process."""
     cases = _cases(assignment)
     jobs = [(assignment, with_answers(assignment, {sid: m.code})) for sid, m in cases]
