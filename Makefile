@@ -23,8 +23,12 @@ $(STAMP): pyproject.toml Makefile
 demo: $(STAMP)
 	$(BIN)/bpcourse demo
 
-# in TEST_PROCESSES processes, a test file (or a group, tests/conftest.py) in each at a time
+# in TEST_PROCESSES processes, a test file (or a group, tests/conftest.py) in each at a time. The course's bytecode
+# is compiled first: where PYTHONDONTWRITEBYTECODE is set (as on the machines this course is developed on), no
+# process caches it, and each kernel, sandbox and server of the run would compile autograder/ and bpkit/ again
+# (importing them takes 0.07 s of CPU without cached bytecode, 0.02 s with); sandboxed kernels only read the cache
 test: lint
+	$(BIN)/python -m compileall -q autograder bpkit tests benchmarks
 	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadgroup
 
 # ruff: the lint rules and the format in pyproject.toml
