@@ -58,7 +58,9 @@ def run(code: str) -> str:
 
     with warm_start.sandboxed_kernel(LIMITS) as km:
         run_sync(km.start_kernel)()
-        client = BlockingKernelClient()
+        # parent=km: the kernel is alive while its process runs. A client without one judges by heartbeats, and on
+        # a loaded machine one beat late by more than a second read as "Kernel died before replying to kernel_info"
+        client = BlockingKernelClient(parent=km)
         client.load_connection_info(km.get_connection_info())
         client.start_channels()
         try:
