@@ -18,7 +18,6 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-from jupyter_client import BlockingKernelClient
 from jupyter_core.utils import run_sync
 
 from autograder import notebooks as nbs
@@ -58,10 +57,9 @@ def run(code: str) -> str:
 
     with warm_start.sandboxed_kernel(LIMITS) as km:
         run_sync(km.start_kernel)()
-        # parent=km: the kernel is alive while its process runs. A client without one judges by heartbeats, and on
-        # a loaded machine one beat late by more than a second read as "Kernel died before replying to kernel_info"
-        client = BlockingKernelClient(parent=km)
-        client.load_connection_info(km.get_connection_info())
+        # the manager's own client (parent=km) knows the kernel is alive while its process runs; a standalone client
+        # judges by heartbeats, and on a loaded machine one beat late by a second read as "Kernel died before replying"
+        client = km.blocking_client()
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
